@@ -1,0 +1,191 @@
+// `openclaw gateway status`: what this machine says about its gateway (config, bind, port, lock,
+// log file) plus an RPC probe. Gathering and rendering are separate so the output is unit-tested.
+import type { ConfigIssue } from "../../config/errors.js";
+import { getAtPath } from "../../config/dotpath.js";
+import { resolveGatewayLockPath } from "../../config/paths.js";
+import { readGatewayLock } from "../../gateway/lock.js";
+import type { HelloOk } from "../../protocol/frames.js";
+import type { ConfigTree } from "../config-tree.js";
+import type { GatewayTarget, LocalGateway } from "../connection.js";
+import { formatDuration, printJson, printLines } from "../format.js";
+import { resolveCliLogFile } from "../log-file.js";
+import { GatewayCallError, connectGateway, describeGatewayFailure, prepareGatewayTarget, type RpcFlags } from "../rpc.js";
+import { liveLockHolder } from "./gateway-stop.js";
+
+export interface GatewayStatusFlags extends RpcFlags {
+  port?: string;
+  json?: boolean;
+  probe?: boolean;
+  deep?: boolean;
+  requireRpc?: boolean;
+}
+
+/** The `--json` shape: the reference's DaemonStatus, minus what service management would add. */
+export interface GatewayStatusReport {
+  service: { label: string; loaded: boolean; loadedText: string; notLoadedText: string };
+  config: { cli: { path: string; exists: boolean; valid: boolean; issues?: ConfigIssue[] } };
+  gateway: { bindMode: string; bindHost: string; port: number; portSource: string; probeUrl: string; probeNote?: string };
+  rpc?: { ok: boolean; error?: string; url: string };
+  health: { healthy: boolean; staleGatewayPids: number[] };
+  runtime?: { status: "running" | "stopped" | "unknown"; pid?: number; port?: number; uptimeMs?: number };
+  extraServices: { label: string; detail: string; scope: string }[];
+  dashboard?: string;
+  logFile: string;
+}
+
+export interface ProbeResult {
+  ok: boolean;
+  method?: "status" | "health";
+  error?: string;
+  hello?: HelloOk;
+}
+
+function isMissingScope(err: unknown): boolean {
+  if (!(err instanceof GatewayCallError) || err.kind !== "rpc") return false;
+  return err.shape?.code === "FORBIDDEN" || /missing scope/i.test(err.shape?.message ?? "");
+}
+
+/** RPC `status`, falling back to `health` (always allowed) when the connection lacks the read scope. */
+export async function probeGateway(target: GatewayTarget): Promise<ProbeResult> {
+  let client;
+  try {
+    client = await connectGateway(target);
+  } catch (err) {
+    return { ok: false, error: describeGatewayFailure(err, { method: "connect", target }).reason };
+  }
+  try {
+    for (const method of ["status", "health"] as const) {
+      try {
+        await client.request(method, {}, { timeoutMs: target.timeoutMs });
+        return { ok: true, method, hello: client.hello };
+      } catch (err) {
+        const failure = describeGatewayFailure(err, { method, target });
+        if (method === "status" && isMissingScope(failure)) continue;
+        return { ok: false, method, error: failure.reason, hello: client.hello };
+      }
+    }
+    return { ok: false, error: "no probe method answered" };
+  } finally {
+    await client.close();
+  }
+}
+
+async function judgeConfig(tree: ConfigTree): Promise<GatewayStatusReport["config"]["cli"]> {
+  const base = { path: tree.path, exists: tree.exists };
+  if (!tree.exists) return { ...base, valid: true };
+  if (tree.resolved === undefined) return { ...base, valid: false, issues: tree.issues };
+  // The validator (ajv + the TypeBox schema) is the one heavy import of this command.
+  const { validateConfig } = await import("../../config/validate.js");
+  const issues = validateConfig(tree.resolved, tree.path);
+  return issues.length > 0 ? { ...base, valid: false, issues } : { ...base, valid: true };
+}
+
+function dashboardUrl(config: unknown, local: LocalGateway): string | undefined {
+  if (getAtPath(config, "gateway.controlUi.enabled") === false) return undefined;
+  const raw = getAtPath(config, "gateway.controlUi.basePath");
+  const base = typeof raw === "string" && raw.trim() ? `/${raw.trim().replace(/^\/+|\/+$/g, "")}/`.replace(/^\/\/$/, "/") : "/";
+  const host = local.probeHost.includes(":") ? `[${local.probeHost}]` : local.probeHost;
+  return `http://${host}:${local.port}${base}`;
+}
+
+export interface GatherInput {
+  tree: ConfigTree;
+  cli: GatewayStatusReport["config"]["cli"];
+  local: LocalGateway;
+  target: GatewayTarget;
+  lock: { pid: number; createdAt?: string; port?: number } | null;
+  probe?: ProbeResult;
+  now?: number;
+}
+
+/** Assembles the report from what was gathered (pure). */
+export function buildGatewayStatus(input: GatherInput): GatewayStatusReport {
+  const { local, target, lock, probe, cli } = input;
+  const now = input.now ?? Date.now();
+  const config = input.tree.resolved ?? {};
+  const report: GatewayStatusReport = {
+    service: { label: "none", loaded: false, loadedText: "installed", notLoadedText: "not installed; started by hand" },
+    config: { cli },
+    gateway: { bindMode: local.bindMode, bindHost: local.bindHost, port: local.port, portSource: local.source, probeUrl: target.url },
+    health: { healthy: false, staleGatewayPids: [] },
+    extraServices: [],
+    logFile: resolveCliLogFile(config),
+  };
+  if (local.bindError) report.gateway.probeNote = local.bindError;
+  const dashboard = dashboardUrl(config, local);
+  if (dashboard) report.dashboard = dashboard;
+  if (probe) {
+    report.rpc = { ok: probe.ok, url: target.url };
+    if (probe.error) report.rpc.error = probe.error;
+  }
+  const uptimeFromProbe = probe?.ok ? probe.hello?.snapshot.uptimeMs : undefined;
+  if (lock && !target.explicitUrl) {
+    const runtime: NonNullable<GatewayStatusReport["runtime"]> = { status: "running", pid: lock.pid };
+    if (lock.port !== undefined && lock.port !== local.port) runtime.port = lock.port;
+    const created = lock.createdAt ? Date.parse(lock.createdAt) : Number.NaN;
+    const uptime = uptimeFromProbe ?? (Number.isFinite(created) ? now - created : undefined);
+    if (uptime !== undefined) runtime.uptimeMs = uptime;
+    report.runtime = runtime;
+  } else if (probe?.ok) {
+    report.runtime = uptimeFromProbe === undefined ? { status: "running" } : { status: "running", uptimeMs: uptimeFromProbe };
+  } else {
+    // With --url the local lock says nothing about the remote gateway.
+    report.runtime = { status: target.explicitUrl ? "unknown" : "stopped" };
+  }
+  report.health.healthy = report.runtime.status === "running" && (probe ? probe.ok : true);
+  return report;
+}
+
+function describeConfig(cli: GatewayStatusReport["config"]["cli"]): string {
+  if (!cli.exists) return "missing";
+  if (cli.valid) return "valid";
+  const first = cli.issues?.[0];
+  if (!first) return "invalid";
+  const where = first.file === cli.path ? "" : `${first.file}: `;
+  return `invalid: ${where}${first.path === "" ? "" : `${first.path}: `}${first.message}`;
+}
+
+/** Human output, one item per line. */
+export function renderGatewayStatus(report: GatewayStatusReport, opts: { deep?: boolean } = {}): string[] {
+  const { service, gateway, runtime, rpc } = report;
+  const lines = [
+    `Service: ${service.label} (${service.loaded ? service.loadedText : service.notLoadedText})`,
+    `File logs: ${report.logFile}`,
+    `Config (cli): ${report.config.cli.path} (${describeConfig(report.config.cli)})`,
+    `Gateway: bind=${gateway.bindMode} (${gateway.bindHost}), port=${gateway.port} (${gateway.portSource})`,
+  ];
+  if (gateway.probeNote) lines.push(`Bind problem: ${gateway.probeNote}`);
+  lines.push(`Probe target: ${gateway.probeUrl}`);
+  lines.push(`Dashboard: ${report.dashboard ?? "disabled (gateway.controlUi.enabled=false)"}`);
+  if (!runtime || runtime.status !== "running") lines.push(`Runtime: ${runtime?.status ?? "unknown"}`);
+  else {
+    const parts: string[] = [];
+    if (runtime.pid !== undefined) parts.push(`pid ${runtime.pid}`);
+    if (runtime.port !== undefined) parts.push(`port ${runtime.port}`);
+    if (runtime.uptimeMs !== undefined) parts.push(`uptime ${formatDuration(runtime.uptimeMs)}`);
+    lines.push(`Runtime: running${parts.length ? ` (${parts.join(", ")})` : ""}`);
+  }
+  if (!rpc) lines.push("RPC probe: skipped (--no-probe)");
+  else lines.push(rpc.ok ? "RPC probe: ok" : `RPC probe: failed (${rpc.error ?? "unknown error"})`);
+  if (opts.deep) lines.push("Other gateway-like services: none detected (service scanning is not implemented yet)");
+  return lines;
+}
+
+export async function runGatewayStatus(flags: GatewayStatusFlags, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // Config problems are shown in the Config line, so no separate warning.
+  const prepared = await prepareGatewayTarget(flags, env, { readConfig: true, warn: () => {} });
+  const tree = prepared.tree as ConfigTree;
+  const local = prepared.local as LocalGateway;
+  // Start the probe first: validating the config overlaps the network round trip.
+  const probing = flags.probe === false ? undefined : probeGateway(prepared.target);
+  const [cli, lock, probe] = await Promise.all([
+    judgeConfig(tree),
+    readGatewayLock(resolveGatewayLockPath(prepared.configPath)).then((payload) => liveLockHolder(payload)),
+    probing,
+  ]);
+  const report = buildGatewayStatus({ tree, cli, local, target: prepared.target, lock, ...(probe ? { probe } : {}) });
+  if (flags.json) printJson(report);
+  else printLines(renderGatewayStatus(report, { deep: flags.deep ?? false }));
+  if (!probe || probe.ok) return 0;
+  return flags.requireRpc ? 1 : 0;
+}

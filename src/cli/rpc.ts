@@ -1,0 +1,181 @@
+// Opening CLI connections and making calls, with every failure turned into one line that says
+// what to do. The WS client (and `ws`) is imported only when a command actually connects.
+import type { GatewayClient, GatewayClientErrorKind } from "../client/gateway-client.js";
+import type { ErrorShape } from "../errors.js";
+import { resolveConfigPath } from "../config/paths.js";
+import type { HelloOk } from "../protocol/frames.js";
+import { VERSION } from "../version.js";
+import { CliError, EXIT_FAILURE } from "./cli-error.js";
+import type { ConfigTree } from "./config-tree.js";
+import { resolveGatewayTarget, resolveLocalGateway, type GatewayTarget, type LocalGateway } from "./connection.js";
+import { parseTimeoutMs } from "./options.js";
+
+/** Connection flags shared by every RPC command. */
+export interface RpcFlags {
+  url?: string;
+  token?: string;
+  password?: string;
+  timeout?: string;
+}
+
+export const DEFAULT_RPC_TIMEOUT_MS = 10_000;
+
+/** A failed connection or call, with the client's failure kind kept for callers that retry. */
+export class GatewayCallError extends CliError {
+  constructor(
+    line: string,
+    readonly kind: GatewayClientErrorKind | "other",
+    /** The short cause, without advice (for `RPC probe: failed (<reason>)`). */
+    readonly reason: string,
+    readonly shape?: ErrorShape,
+  ) {
+    super(line, EXIT_FAILURE);
+    this.name = "GatewayCallError";
+  }
+}
+
+interface ClientErrorLike {
+  kind: GatewayClientErrorKind;
+  message: string;
+  shape?: ErrorShape;
+}
+
+function asClientError(err: unknown): ClientErrorLike | undefined {
+  if (!(err instanceof Error) || err.name !== "GatewayClientError") return undefined;
+  return err as unknown as ClientErrorLike;
+}
+
+function detailCode(shape: ErrorShape | undefined): string | undefined {
+  const details = shape?.details as { code?: unknown } | undefined;
+  return typeof details?.code === "string" ? details.code : undefined;
+}
+
+function rejectionHint(target: Pick<GatewayTarget, "explicitUrl" | "token" | "password">, shape: ErrorShape | undefined): string {
+  const code = detailCode(shape) ?? "";
+  if (code === "AUTH_RATE_LIMITED") return "Wait a minute, then retry with the right credentials.";
+  if (target.explicitUrl && target.token === undefined && target.password === undefined) {
+    return "Pass --token or --password (with --url, config and env credentials are not used).";
+  }
+  if (code.startsWith("AUTH_PASSWORD")) return "Pass --password or set gateway.auth.password.";
+  return "Pass --token or set gateway.auth.token.";
+}
+
+/** The one line printed for a failed connection or call. */
+export function describeGatewayFailure(
+  err: unknown,
+  ctx: { method: string; target: Pick<GatewayTarget, "url" | "timeoutMs" | "explicitUrl" | "token" | "password"> },
+): GatewayCallError {
+  const { target, method } = ctx;
+  const clientError = asClientError(err);
+  if (!clientError) {
+    if (err instanceof GatewayCallError) return err;
+    const text = err instanceof Error ? err.message : String(err);
+    return new GatewayCallError(text, "other", text);
+  }
+  const message = clientError.message.replace(/\.$/, "");
+  switch (clientError.kind) {
+    case "unreachable": {
+      const prefix = `gateway not reachable at ${target.url}: `;
+      const reason = message.startsWith(prefix) ? message.slice(prefix.length) : message;
+      const next = target.explicitUrl ? "Check --url and that the gateway is running there." : "Start it with: openclaw gateway";
+      return new GatewayCallError(`gateway not reachable at ${target.url} (${reason}). ${next}`, "unreachable", reason);
+    }
+    case "timeout": {
+      const reason = `${method} timed out after ${target.timeoutMs}ms`;
+      return new GatewayCallError(`${reason} (gateway at ${target.url})`, "timeout", reason);
+    }
+    case "closed":
+      return new GatewayCallError(`${message} (gateway at ${target.url})`, "closed", message);
+    case "rejected":
+      return new GatewayCallError(
+        `gateway rejected the connection: ${message}. ${rejectionHint(target, clientError.shape)}`,
+        "rejected",
+        `rejected: ${message}`,
+        clientError.shape,
+      );
+    case "rpc": {
+      const reason = `${clientError.shape?.code ?? "ERROR"}: ${message}`;
+      return new GatewayCallError(`${method} failed: ${reason}`, "rpc", reason, clientError.shape);
+    }
+  }
+}
+
+/** A resolved target plus what was read to resolve it. */
+export interface PreparedTarget {
+  target: GatewayTarget;
+  configPath: string;
+  /** Absent when `--url` made the config irrelevant. */
+  tree?: ConfigTree;
+  local?: LocalGateway;
+}
+
+/**
+ * Resolves where and how to connect. The config file is read only without `--url`; if it cannot
+ * be read the defaults apply and one warning line says why.
+ */
+export async function prepareGatewayTarget(
+  flags: RpcFlags & { port?: string },
+  env: NodeJS.ProcessEnv,
+  opts: { defaultTimeoutMs?: number; readConfig?: boolean; warn?: (line: string) => void } = {},
+): Promise<PreparedTarget> {
+  const timeoutMs = parseTimeoutMs(flags.timeout, opts.defaultTimeoutMs ?? DEFAULT_RPC_TIMEOUT_MS);
+  const configPath = resolveConfigPath(env);
+  if (flags.url !== undefined && !opts.readConfig) {
+    return { configPath, target: resolveGatewayTarget({ flags, timeoutMs, env, config: {} }) };
+  }
+  const { readConfigTree } = await import("./config-tree.js");
+  const tree = await readConfigTree(configPath, env);
+  if (tree.resolved === undefined && tree.issues[0]) {
+    const warn = opts.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
+    warn(`warning: config not usable (${tree.issues[0].message}); using defaults`);
+  }
+  const config = tree.resolved ?? {};
+  const local = resolveLocalGateway({ portFlag: flags.port, env, config });
+  const target = resolveGatewayTarget({ flags, timeoutMs, env, config, local });
+  return { target, configPath, tree, local };
+}
+
+/** Opens a connection as client `cli` (mode `cli`, default CLI scopes). */
+export async function connectGateway(target: GatewayTarget, timeoutMs: number = target.timeoutMs): Promise<GatewayClient> {
+  const { GatewayClient } = await import("../client/gateway-client.js");
+  try {
+    return await GatewayClient.connect({
+      url: target.url,
+      ...(target.token !== undefined ? { token: target.token } : {}),
+      ...(target.password !== undefined ? { password: target.password } : {}),
+      clientId: "cli",
+      clientMode: "cli",
+      clientVersion: VERSION,
+      connectTimeoutMs: timeoutMs,
+      requestTimeoutMs: target.timeoutMs,
+    });
+  } catch (err) {
+    throw describeGatewayFailure(err, { method: "connect", target });
+  }
+}
+
+export interface CallResult<T> {
+  payload: T;
+  hello: HelloOk;
+  elapsedMs: number;
+}
+
+/** Connects, makes one request within the `--timeout` budget, and closes. */
+export async function callGateway<T = unknown>(
+  target: GatewayTarget,
+  method: string,
+  params?: unknown,
+  opts: { expectFinal?: boolean } = {},
+): Promise<CallResult<T>> {
+  const started = performance.now();
+  const client = await connectGateway(target);
+  try {
+    const remaining = Math.max(1, Math.round(target.timeoutMs - (performance.now() - started)));
+    const payload = await client.request<T>(method, params, { timeoutMs: remaining, expectFinal: opts.expectFinal ?? false });
+    return { payload, hello: client.hello, elapsedMs: Math.round(performance.now() - started) };
+  } catch (err) {
+    throw describeGatewayFailure(err, { method, target });
+  } finally {
+    await client.close();
+  }
+}

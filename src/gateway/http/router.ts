@@ -1,0 +1,49 @@
+// The staged HTTP router: stages run in order and the first that handles a request wins;
+// later issues add stages (hooks, /v1, /tools/invoke, Control UI) without touching this file.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { applySecurityHeaders, notFound, sendText } from "./respond.js";
+
+export interface HttpRequestContext {
+  url: URL;
+  /** Client IP as seen on the socket. */
+  remoteAddress: string;
+  /** True for a direct loopback connection without proxy headers. */
+  isLocal: boolean;
+}
+
+/** Returns true when it handled the request. */
+export type HttpStage = {
+  name: string;
+  handle(req: IncomingMessage, res: ServerResponse, ctx: HttpRequestContext): boolean | Promise<boolean>;
+};
+
+export interface RouterOptions {
+  stages: () => readonly HttpStage[];
+  describe: (req: IncomingMessage) => { remoteAddress: string; isLocal: boolean };
+  hsts?: () => string | false | undefined;
+  onError?: (err: unknown, req: IncomingMessage) => void;
+}
+
+export function createHttpHandler(opts: RouterOptions) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    applySecurityHeaders(res, opts.hsts?.());
+    let url: URL;
+    try {
+      url = new URL(req.url ?? "/", "http://gateway.local");
+    } catch {
+      sendText(res, 400, "Bad Request");
+      return;
+    }
+    const ctx: HttpRequestContext = { url, ...opts.describe(req) };
+    try {
+      for (const stage of opts.stages()) {
+        if (await stage.handle(req, res, ctx)) return;
+      }
+      notFound(res);
+    } catch (err) {
+      opts.onError?.(err, req);
+      if (!res.headersSent) sendText(res, 500, "Internal Server Error");
+      else res.destroy();
+    }
+  };
+}

@@ -1,0 +1,145 @@
+// The connect decision after the frame checks: origin, shared secret, device identity, pairing,
+// and which scopes the connection keeps (spec 1.4-1.6 and wire-captures 5.6).
+import type { IncomingHttpHeaders } from "node:http";
+import { ErrorCodes, GatewayError, Messages } from "../../errors.js";
+import type { ConnectParams } from "../../protocol/frames.js";
+import { isBrowserUiClient } from "../../protocol/client-info.js";
+import { authorizeShared, type AuthClientKind, type AuthMethod } from "../auth/authorize.js";
+import { verifyDeviceIdentity } from "../auth/device-signature.js";
+import type { DeviceRoleToken } from "../devices/device-store.js";
+import { isLoopbackHostname } from "../net.js";
+import type { GatewayServices } from "../services.js";
+
+export type ConnectAuthResult =
+  | { ok: true; method: AuthMethod | "device"; scopes: string[]; deviceId?: string; deviceToken?: DeviceRoleToken }
+  | { ok: false; error: GatewayError };
+
+export interface ConnectAuthInput {
+  params: ConnectParams;
+  role: string;
+  nonce: string;
+  remoteAddress: string;
+  isLocal: boolean;
+  origin: string | undefined;
+  hostHeader: string | undefined;
+  headers: IncomingHttpHeaders;
+}
+
+interface ControlUiPolicy {
+  allowedOrigins?: string[];
+  dangerouslyAllowHostHeaderOriginFallback?: boolean;
+  allowInsecureAuth?: boolean;
+  dangerouslyDisableDeviceAuth?: boolean;
+}
+
+const fail = (error: GatewayError): ConnectAuthResult => ({ ok: false, error });
+
+function checkOrigin(origin: string | undefined, hostHeader: string | undefined, isLocal: boolean, cui: ControlUiPolicy): string | null {
+  if (!origin) return "origin missing or invalid";
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return "origin missing or invalid";
+  }
+  const allowed = cui.allowedOrigins ?? [];
+  if (allowed.includes("*") || allowed.includes(url.origin)) return null;
+  if (cui.dangerouslyAllowHostHeaderOriginFallback && hostHeader && url.host === hostHeader.toLowerCase()) return null;
+  if (isLocal && isLoopbackHostname(url.hostname.replace(/^\[|\]$/g, ""))) return null;
+  return "origin not allowed";
+}
+
+/** Device-less token clients keep their scopes only where the reference lets them (local CLI and backend). */
+function deviceLessKeepsScopes(params: ConnectParams, isLocal: boolean, cui: ControlUiPolicy): boolean {
+  const { id, mode } = params.client;
+  if (!isLocal) return false;
+  if ((id === "cli" && mode === "cli") || (id === "gateway-client" && mode === "backend")) return true;
+  return isBrowserUiClient(id, mode) && !!(cui.allowInsecureAuth || cui.dangerouslyDisableDeviceAuth);
+}
+
+export async function authenticateConnect(services: GatewayServices, input: ConnectAuthInput): Promise<ConnectAuthResult> {
+  const { params, role } = input;
+  const auth = services.auth();
+  const cui: ControlUiPolicy = (services.config().gateway?.controlUi as ControlUiPolicy | undefined) ?? {};
+  const browserUi = isBrowserUiClient(params.client.id, params.client.mode);
+  const clientKind: AuthClientKind = browserUi ? "ui" : params.client.id === "cli" ? "cli" : "other";
+
+  if (input.origin !== undefined || browserUi) {
+    const reason = checkOrigin(input.origin, input.hostHeader, input.isLocal, cui);
+    if (reason) {
+      return fail(new GatewayError(ErrorCodes.INVALID_REQUEST, Messages.originNotAllowed, { details: { code: "CONTROL_UI_ORIGIN_NOT_ALLOWED", reason } }));
+    }
+  }
+
+  const creds = params.auth ?? {};
+  const hasShared = !!(creds.token || creds.password);
+  const device = params.device;
+  const requested = params.scopes ?? [];
+
+  if (!device) {
+    const identityRequired = new GatewayError(ErrorCodes.NOT_PAIRED, Messages.deviceIdentityRequired, { details: { code: "DEVICE_IDENTITY_REQUIRED" } });
+    if (role === "node") return fail(identityRequired);
+    if (!hasShared && auth.mode !== "none" && auth.mode !== "trusted-proxy") return fail(identityRequired);
+    if (browserUi && auth.mode !== "trusted-proxy" && !cui.dangerouslyDisableDeviceAuth && !(cui.allowInsecureAuth && input.isLocal)) {
+      return fail(new GatewayError(ErrorCodes.INVALID_REQUEST, Messages.controlUiDeviceRequired, { details: { code: "CONTROL_UI_DEVICE_IDENTITY_REQUIRED" } }));
+    }
+  }
+
+  let method: AuthMethod | "device" | undefined;
+  if (hasShared || auth.mode === "none" || auth.mode === "trusted-proxy") {
+    const sharedCreds = {
+      ip: input.remoteAddress,
+      clientKind,
+      ...(creds.token ? { token: creds.token } : {}),
+      ...(creds.password ? { password: creds.password } : {}),
+      ...(auth.mode === "trusted-proxy" ? { proxyHeaders: input.headers } : {}),
+    };
+    const decision = authorizeShared(auth, sharedCreds, services.authLimiter);
+    if (!decision.ok) return fail(decision.error);
+    method = decision.method;
+  }
+
+  if (!device) {
+    return { ok: true, method: method ?? "none", scopes: deviceLessKeepsScopes(params, input.isLocal, cui) ? requested : [] };
+  }
+
+  const { deviceId, publicKeyRaw } = verifyDeviceIdentity(params, role, input.nonce);
+  const store = services.devices;
+  if (!method) {
+    if (creds.deviceToken) {
+      const token = await store.verifyToken(deviceId, role, creds.deviceToken);
+      if (!token) {
+        return fail(new GatewayError(ErrorCodes.INVALID_REQUEST, Messages.deviceTokenMismatch, {
+          details: { code: "AUTH_DEVICE_TOKEN_MISMATCH", authReason: "device_token_mismatch", canRetryWithDeviceToken: false, recommendedNextStep: "update_auth_credentials" },
+        }));
+      }
+      const scopes = requested.filter((s) => token.scopes.includes(s));
+      return { ok: true, method: "device", scopes, deviceId, deviceToken: token };
+    }
+    return fail(new GatewayError(ErrorCodes.INVALID_REQUEST, Messages.tokenMissing(clientKind), {
+      details: { code: "AUTH_TOKEN_MISSING", authReason: "token_missing", canRetryWithDeviceToken: false, recommendedNextStep: "update_auth_credentials" },
+    }));
+  }
+
+  const paired = await store.get(deviceId);
+  let need: "not-paired" | "role-upgrade" | "scope-upgrade" | "metadata-upgrade" | null = null;
+  if (!paired) need = "not-paired";
+  else if (!paired.roles.includes(role)) need = "role-upgrade";
+  else if (!requested.every((s) => paired.scopes.includes(s))) need = "scope-upgrade";
+  else if (paired.platform !== params.client.platform || (paired.deviceFamily ?? "") !== (params.client.deviceFamily ?? "")) need = "metadata-upgrade";
+  const silent = input.isLocal && (input.origin === undefined || browserUi);
+  if (need && !(silent && (need === "not-paired" || need === "role-upgrade"))) {
+    return fail(new GatewayError(ErrorCodes.NOT_PAIRED, Messages.pairingRequired, { details: { code: "PAIRING_REQUIRED", reason: need } }));
+  }
+  const token = await store.pair({
+    deviceId,
+    publicKey: publicKeyRaw,
+    clientId: params.client.id,
+    platform: params.client.platform,
+    role,
+    scopes: requested,
+    ...(params.client.deviceFamily ? { deviceFamily: params.client.deviceFamily } : {}),
+    ...(params.client.displayName ? { displayName: params.client.displayName } : {}),
+  });
+  return { ok: true, method, scopes: requested, deviceId, deviceToken: token };
+}

@@ -1,0 +1,55 @@
+// Params schemas of the methods the gateway serves, one place for server validation, client and UI.
+import { Type, type Static } from "@sinclair/typebox";
+import { Closed, NonEmptyString } from "./schema-helpers.js";
+
+export const EmptyParamsSchema = Closed({});
+
+export const HealthParamsSchema = Closed({ probe: Type.Optional(Type.Boolean()) });
+export type HealthParams = Static<typeof HealthParamsSchema>;
+
+export const StatusParamsSchema = Closed({});
+
+export const SystemPresenceParamsSchema = Closed({});
+
+export const ConfigGetParamsSchema = Closed({});
+
+export const ConfigSetParamsSchema = Closed({ raw: Type.String(), baseHash: Type.Optional(Type.String()) });
+export type ConfigSetParams = Static<typeof ConfigSetParamsSchema>;
+
+export const ConfigApplyParamsSchema = Closed({
+  raw: Type.String(),
+  baseHash: Type.Optional(Type.String()),
+  sessionKey: Type.Optional(Type.String()),
+  deliveryContext: Type.Optional(
+    Closed({
+      channel: Type.Optional(Type.String()),
+      to: Type.Optional(Type.String()),
+      accountId: Type.Optional(Type.String()),
+      threadId: Type.Optional(Type.Union([Type.String(), Type.Number()])),
+    }),
+  ),
+  note: Type.Optional(Type.String()),
+  restartDelayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000 })),
+});
+export type ConfigApplyParams = Static<typeof ConfigApplyParamsSchema>;
+
+export const ConfigSchemaParamsSchema = Closed({});
+
+export const LogsTailParamsSchema = Closed({
+  cursor: Type.Optional(Type.Integer({ minimum: 0 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })),
+  maxBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+});
+export type LogsTailParams = Static<typeof LogsTailParamsSchema>;
+
+export const LogsTailResultSchema = Type.Object({
+  file: Type.String(),
+  cursor: Type.Integer(),
+  size: Type.Integer(),
+  lines: Type.Array(Type.String()),
+  truncated: Type.Optional(Type.Boolean()),
+  reset: Type.Optional(Type.Boolean()),
+});
+export type LogsTailResult = Static<typeof LogsTailResultSchema>;
+
+export { NonEmptyString };
