@@ -85,7 +85,9 @@ export async function runCli(args: readonly string[]): Promise<number> {
   };
   const program = createProgram();
   const name = findCommandName(args);
-  const loaders = name !== undefined && Object.hasOwn(COMMANDS, name) ? [COMMANDS[name]!] : Object.values(COMMANDS);
+  const versionOnly = name === undefined && (args.includes("--version") || args.includes("-V"));
+  const loaders =
+    name !== undefined && Object.hasOwn(COMMANDS, name) ? [COMMANDS[name]!] : versionOnly ? [] : Object.values(COMMANDS);
   for (const mod of await Promise.all(loaders.map((load) => load()))) mod.register(program, setExit);
   try {
     await program.parseAsync([...args], { from: "user" });

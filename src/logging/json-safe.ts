@@ -17,15 +17,15 @@ export function toJsonSafe(fields: Record<string, unknown>): Record<string, unkn
 export function serializeError(err: Error, depth = 0): Record<string, unknown> {
   const out: Record<string, unknown> = { name: err.name, message: err.message };
   if (err.stack !== undefined) out.stack = err.stack;
+  // Causes can loop back to the error itself: the depth bound ends the chain.
+  if (depth >= MAX_DEPTH) return out;
   // Own enumerable fields carry things like `code`, `errno`, `syscall`, `path`.
   for (const key of Object.keys(err)) {
     if (!(key in out)) out[key] = safeValue((err as unknown as Record<string, unknown>)[key], depth + 1);
   }
-  if (depth < MAX_DEPTH) {
-    if (err.cause !== undefined) out.cause = safeValue(err.cause, depth + 1);
-    if (err instanceof AggregateError) {
-      out.errors = (err.errors as unknown[]).map((inner) => safeValue(inner, depth + 1));
-    }
+  if (err.cause !== undefined) out.cause = safeValue(err.cause, depth + 1);
+  if (err instanceof AggregateError) {
+    out.errors = (err.errors as unknown[]).map((inner) => safeValue(inner, depth + 1));
   }
   return out;
 }

@@ -88,7 +88,7 @@ export function createLogger(opts: LoggerOptions = {}): GatewayLogger {
     pino.multistream(streams),
   );
 
-  const isLevelEnabled = (level: LogLevel): boolean => LEVEL_VALUES[level] >= minValue;
+  const isLevelEnabled = (level: LogLevel): boolean => level !== "silent" && LEVEL_VALUES[level] >= minValue;
 
   const bind = (engine: pino.Logger, subsystem: string | undefined): SubsystemLogger => {
     const metaName = metaNameFor(subsystem);

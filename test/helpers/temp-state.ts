@@ -40,6 +40,11 @@ export async function makeTempState(config?: unknown): Promise<TempState> {
     logDir,
     env,
     async writeConfig(value) {
+      // Keep test logs out of the shared /tmp/openclaw default.
+      const v = value as Record<string, any>;
+      if (v && typeof v === "object" && !Array.isArray(v) && !v.logging?.file) {
+        value = { ...v, logging: { ...(v.logging ?? {}), file: path.join(logDir, "gateway.log") } };
+      }
       await fs.writeFile(configPath, JSON.stringify(value, null, 2), { mode: 0o600 });
     },
     async writeRaw(text, file = configPath) {

@@ -33,11 +33,20 @@ export interface GatewayStatusReport {
   logFile: string;
 }
 
+/** The config as the running gateway read it just now (RPC `config.get`). */
+export interface GatewayConfigView {
+  path: string;
+  exists: boolean;
+  valid: boolean;
+  issues: ConfigIssue[];
+}
+
 export interface ProbeResult {
   ok: boolean;
   method?: "status" | "health";
   error?: string;
   hello?: HelloOk;
+  config?: GatewayConfigView;
 }
 
 function isMissingScope(err: unknown): boolean {
@@ -45,7 +54,16 @@ function isMissingScope(err: unknown): boolean {
   return err.shape?.code === "FORBIDDEN" || /missing scope/i.test(err.shape?.message ?? "");
 }
 
-/** RPC `status`, falling back to `health` (always allowed) when the connection lacks the read scope. */
+function asConfigView(payload: unknown): GatewayConfigView | undefined {
+  const p = payload as Partial<GatewayConfigView> | undefined;
+  if (typeof p?.path !== "string" || typeof p.exists !== "boolean" || typeof p.valid !== "boolean") return undefined;
+  return { path: p.path, exists: p.exists, valid: p.valid, issues: Array.isArray(p.issues) ? p.issues : [] };
+}
+
+/**
+ * RPC `status`, falling back to `health` (always allowed) when the connection lacks the read
+ * scope. On success it also asks for `config.get`, so a healthy status needs no local validator.
+ */
 export async function probeGateway(target: GatewayTarget): Promise<ProbeResult> {
   let client;
   try {
@@ -54,27 +72,38 @@ export async function probeGateway(target: GatewayTarget): Promise<ProbeResult> 
     return { ok: false, error: describeGatewayFailure(err, { method: "connect", target }).reason };
   }
   try {
+    let result: ProbeResult | undefined;
     for (const method of ["status", "health"] as const) {
       try {
         await client.request(method, {}, { timeoutMs: target.timeoutMs });
-        return { ok: true, method, hello: client.hello };
+        result = { ok: true, method, hello: client.hello };
+        break;
       } catch (err) {
         const failure = describeGatewayFailure(err, { method, target });
         if (method === "status" && isMissingScope(failure)) continue;
         return { ok: false, method, error: failure.reason, hello: client.hello };
       }
     }
-    return { ok: false, error: "no probe method answered" };
+    if (!result) return { ok: false, error: "no probe method answered" };
+    if (result.method === "status") {
+      const view = await client.request("config.get", {}, { timeoutMs: target.timeoutMs }).then(asConfigView, () => undefined);
+      if (view) result.config = view;
+    }
+    return result;
   } finally {
     await client.close();
   }
 }
 
-async function judgeConfig(tree: ConfigTree): Promise<GatewayStatusReport["config"]["cli"]> {
+async function judgeConfig(tree: ConfigTree, fromGateway: GatewayConfigView | undefined): Promise<GatewayStatusReport["config"]["cli"]> {
   const base = { path: tree.path, exists: tree.exists };
   if (!tree.exists) return { ...base, valid: true };
   if (tree.resolved === undefined) return { ...base, valid: false, issues: tree.issues };
-  // The validator (ajv + the TypeBox schema) is the one heavy import of this command.
+  // The gateway just validated this very file; only without its answer is the local validator
+  // (ajv + the TypeBox schema, the one heavy import of this command) loaded.
+  if (fromGateway && fromGateway.path === tree.path && fromGateway.exists) {
+    return fromGateway.valid ? { ...base, valid: true } : { ...base, valid: false, issues: fromGateway.issues };
+  }
   const { validateConfig } = await import("../../config/validate.js");
   const issues = validateConfig(tree.resolved, tree.path);
   return issues.length > 0 ? { ...base, valid: false, issues } : { ...base, valid: true };
@@ -176,13 +205,11 @@ export async function runGatewayStatus(flags: GatewayStatusFlags, env: NodeJS.Pr
   const prepared = await prepareGatewayTarget(flags, env, { readConfig: true, warn: () => {} });
   const tree = prepared.tree as ConfigTree;
   const local = prepared.local as LocalGateway;
-  // Start the probe first: validating the config overlaps the network round trip.
-  const probing = flags.probe === false ? undefined : probeGateway(prepared.target);
-  const [cli, lock, probe] = await Promise.all([
-    judgeConfig(tree),
+  const [lock, probe] = await Promise.all([
     readGatewayLock(resolveGatewayLockPath(prepared.configPath)).then((payload) => liveLockHolder(payload)),
-    probing,
+    flags.probe === false ? undefined : probeGateway(prepared.target),
   ]);
+  const cli = await judgeConfig(tree, prepared.target.explicitUrl ? undefined : probe?.config);
   const report = buildGatewayStatus({ tree, cli, local, target: prepared.target, lock, ...(probe ? { probe } : {}) });
   if (flags.json) printJson(report);
   else printLines(renderGatewayStatus(report, { deep: flags.deep ?? false }));

@@ -2,6 +2,7 @@
 // --follow it keeps polling and rides out gateway restarts; when no local gateway answers it
 // reads the log file directly instead.
 import type { Command } from "commander";
+import { access } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { GatewayClient } from "../../client/gateway-client.js";
 import { addConnectionOptions } from "../connection-options.js";
@@ -66,14 +67,17 @@ async function makePrinter(flags: LogsFlags): Promise<Printer> {
   };
 }
 
-async function readLocal(file: string, cursor: number | undefined, limit: number, maxBytes: number): Promise<TailChunk | undefined> {
+async function readLocal(file: string, cursor: number | undefined, limit: number, maxBytes: number): Promise<TailChunk> {
   const { tailLogFile } = await import("../../logging/tail.js");
-  try {
-    return await tailLogFile({ file, limit, maxBytes, ...(cursor !== undefined ? { cursor } : {}) });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
+  // A missing file reads as empty, so following a file that does not exist yet just waits.
+  return tailLogFile({ file, limit, maxBytes, ...(cursor !== undefined ? { cursor } : {}) });
+}
+
+async function fileExists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 // Ctrl-C must not wait for a pending connect or poll (up to --timeout) to settle.
@@ -113,9 +117,8 @@ export async function runLogs(flags: LogsFlags, env: NodeJS.ProcessEnv = process
     if (target.explicitUrl || !shouldFallBackToFile(failure)) throw failure;
     localFile = resolveCliLogFile(tree?.resolved ?? {});
     warnLine(`gateway not available (${failure.reason}); reading the local log file ${localFile}`);
-    const chunk = await readLocal(localFile, undefined, limit, maxBytes);
-    if (!chunk && !flags.follow) throw new CliError(`no log file at ${localFile}`);
-    if (chunk) emit(chunk);
+    if (!flags.follow && !(await fileExists(localFile))) throw new CliError(`no log file at ${localFile} either`);
+    emit(await readLocal(localFile, undefined, limit, maxBytes));
   }
   if (!flags.follow) {
     await client?.close();
@@ -132,8 +135,7 @@ export async function runLogs(flags: LogsFlags, env: NodeJS.ProcessEnv = process
     for (;;) {
       await sleep(outage ? backoffMs : intervalMs, undefined, { signal: stop.signal });
       if (localFile !== undefined) {
-        const chunk = await readLocal(localFile, cursor, limit, maxBytes);
-        if (chunk) emit(chunk);
+        emit(await readLocal(localFile, cursor, limit, maxBytes));
         continue;
       }
       try {
