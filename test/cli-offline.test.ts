@@ -41,7 +41,8 @@ async function deadPort(): Promise<number> {
 
 beforeAll(() => {
   try {
-    execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: root, encoding: "utf8", stdio: "pipe" });
+    // Whatever `npm run build` is (tsc, or the esbuild bundle bin/openclaw.mjs loads), test its output.
+    execFileSync("npm", ["run", "build"], { cwd: root, encoding: "utf8", stdio: "pipe" });
   } catch (err) {
     const out = err as { stdout?: string; stderr?: string };
     throw new Error(`build failed:\n${out.stdout ?? ""}${out.stderr ?? ""}`);
@@ -163,6 +164,21 @@ describe("openclaw (offline)", () => {
     expect(report.rpc).toEqual({ ok: false, url: `ws://127.0.0.1:${port}`, error: "connection refused" });
     expect(report.runtime).toEqual({ status: "stopped" });
     expect(report.gateway).toMatchObject({ port, portSource: "env", bindMode: "loopback" });
+  });
+
+  it("logs falls back to the local file when no gateway answers", async () => {
+    const port = await deadPort();
+    const file = path.join(home, "gateway.log");
+    writeFileSync(file, `${JSON.stringify({ time: "2026-01-01T00:00:00.000Z", level: 30, subsystem: "gateway", msg: "hello" })}\n`);
+    const env = { OPENCLAW_GATEWAY_PORT: String(port), OPENCLAW_CONFIG_PATH: path.join(home, "logs", "openclaw.json") };
+    expect(run(["config", "set", "logging.file", file], env).code).toBe(0);
+    const r = run(["logs", "--plain", "--timeout", "1000"], env);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`gateway not available (connection refused); reading the local log file ${file}\n`);
+    expect(r.stdout).toContain("hello");
+    expect(run(["logs", "--json"], env).stdout).toContain('"msg":"hello"');
+    // With --url there is no fallback: the URL was asked for explicitly.
+    expect(run(["logs", "--url", `ws://127.0.0.1:${port}`], env).code).toBe(1);
   });
 
   it("gateway call rejects bad --params JSON with exit 2", () => {

@@ -1,6 +1,6 @@
 // The connection flags every RPC command shares (spec 6.2: --url --token --password --timeout).
 import type { Command } from "commander";
-import { DEFAULT_RPC_TIMEOUT_MS } from "./rpc.js";
+import { DEFAULT_RPC_TIMEOUT_MS } from "./options.js";
 
 export function addConnectionOptions(cmd: Command, defaultTimeoutMs: number = DEFAULT_RPC_TIMEOUT_MS): Command {
   return cmd

@@ -2,6 +2,9 @@
 // `--params` JSON. Each failure is a usage error naming the flag.
 import { usageError } from "./cli-error.js";
 
+/** Default `--timeout` of RPC commands. */
+export const DEFAULT_RPC_TIMEOUT_MS = 10_000;
+
 export interface IntBounds {
   min?: number;
   max?: number;

@@ -8,7 +8,7 @@ import { VERSION } from "../version.js";
 import { CliError, EXIT_FAILURE } from "./cli-error.js";
 import type { ConfigTree } from "./config-tree.js";
 import { resolveGatewayTarget, resolveLocalGateway, type GatewayTarget, type LocalGateway } from "./connection.js";
-import { parseTimeoutMs } from "./options.js";
+import { DEFAULT_RPC_TIMEOUT_MS, parseTimeoutMs } from "./options.js";
 
 /** Connection flags shared by every RPC command. */
 export interface RpcFlags {
@@ -17,8 +17,6 @@ export interface RpcFlags {
   password?: string;
   timeout?: string;
 }
-
-export const DEFAULT_RPC_TIMEOUT_MS = 10_000;
 
 /** A failed connection or call, with the client's failure kind kept for callers that retry. */
 export class GatewayCallError extends CliError {

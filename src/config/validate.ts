@@ -5,15 +5,19 @@ import { formatPath } from "./dotpath.js";
 import type { ConfigIssue } from "./errors.js";
 import { isPlainObject, jsonEqual } from "./object-utils.js";
 import { OpenClawConfigSchema } from "./schema.js";
+import { configValidators } from "../protocol/precompiled.js";
 
 type JsonSchema = Record<string, unknown>;
 
-// Compiling costs far more than validating, so it happens on first use and is kept in this
-// closure. `inlineRefs: false` compiles the shared SecretInput definition once, not per use.
+/** The ajv options of the config validator (also used by the build's precompile step). */
+export const CONFIG_AJV_OPTIONS = { allErrors: true, strict: false, verbose: true, inlineRefs: false } as const;
+
+// Compiling costs far more than validating: the bundle ships it precompiled; source runs compile
+// on first use and keep it in this closure. `inlineRefs: false` compiles the shared SecretInput
+// definition once, not per use.
 const compiledValidator = ((): (() => ValidateFunction) => {
-  let validate: ValidateFunction | undefined;
-  return () =>
-    (validate ??= new Ajv({ allErrors: true, strict: false, verbose: true, inlineRefs: false }).compile(OpenClawConfigSchema));
+  let validate: ValidateFunction | undefined = configValidators.OpenClawConfig;
+  return () => (validate ??= new Ajv({ ...CONFIG_AJV_OPTIONS }).compile(OpenClawConfigSchema));
 })();
 
 function pointerToPath(pointer: string, extra?: string): string {

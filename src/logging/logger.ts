@@ -5,7 +5,7 @@ import pino from "pino";
 import { createConsoleSink, supportsColor, type ConsoleStyle } from "./console-sink.js";
 import { metaNameFor, recordBody } from "./file-record.js";
 import { toJsonSafe } from "./json-safe.js";
-import { LEVEL_VALUES, RECORD_LEVELS, levelNameFromValue, type LogLevel, type RecordLevel } from "./levels.js";
+import { LEVEL_VALUES, levelNameFromValue, type LogLevel, type RecordLevel } from "./levels.js";
 import { createRollingFile, resolveDefaultLogFile, type RollingFile } from "./rolling-file.js";
 
 export type { LogLevel } from "./levels.js";
@@ -68,7 +68,8 @@ const noop: LogMethod = () => {};
 export function createLogger(opts: LoggerOptions = {}): GatewayLogger {
   const fileLevel = opts.level ?? "info";
   const consoleLevel = resolveConsoleLevel(opts);
-  const now = opts.now ?? (() => new Date());
+  const injected = opts.now;
+  const isoNow = injected === undefined ? cachedIsoClock() : () => injected().toISOString();
   const streams: pino.StreamEntry[] = [];
   let file: RollingFile | undefined;
   if (fileLevel !== "silent") {
@@ -96,7 +97,7 @@ export function createLogger(opts: LoggerOptions = {}): GatewayLogger {
       if (!isLevelEnabled(level)) return noop;
       return (msg, fields) => {
         const safe = fields === undefined ? undefined : toJsonSafe(fields);
-        engine[level](recordBody(level, msg, safe, now().toISOString(), metaName), msg);
+        engine[level](recordBody(level, msg, safe, isoNow(), metaName), msg);
       };
     };
     return {
@@ -118,7 +119,7 @@ export function createLogger(opts: LoggerOptions = {}): GatewayLogger {
   return {
     ...bind(root, undefined),
     get filePath(): string {
-      return file?.path ?? opts.file ?? resolveDefaultLogFile(opts.dir, now());
+      return file?.path ?? opts.file ?? resolveDefaultLogFile(opts.dir, injected?.() ?? new Date());
     },
     flush: async () => {
       await file?.flush();
@@ -129,12 +130,23 @@ export function createLogger(opts: LoggerOptions = {}): GatewayLogger {
   };
 }
 
+// Formatting a date is a large share of a record's cost; bursts share one string per millisecond.
+function cachedIsoClock(): () => string {
+  let lastMs = Number.NaN;
+  let lastIso = "";
+  return () => {
+    const ms = Date.now();
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastIso = new Date(ms).toISOString();
+    }
+    return lastIso;
+  };
+}
+
 /** The console level after `verbose`: at least `debug`, never less verbose than configured. */
 export function resolveConsoleLevel(opts: Pick<LoggerOptions, "consoleLevel" | "verbose">): LogLevel {
   const configured = opts.consoleLevel ?? "info";
   if (opts.verbose !== true) return configured;
   return LEVEL_VALUES[configured] > LEVEL_VALUES.debug ? "debug" : configured;
 }
-
-/** Every accepted level name, most verbose first, then `silent`. */
-export const LOG_LEVELS: readonly LogLevel[] = [...RECORD_LEVELS, "silent"];

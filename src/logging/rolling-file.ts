@@ -98,16 +98,12 @@ export function createRollingFile(opts: RollingFileOptions = {}): RollingFile {
     const sink: Sink = { path: filePath, stream: undefined, bytes: 0, capped: false, retryAt: 0 };
     try {
       fs.mkdirSync(path.dirname(filePath), { recursive: true, mode: 0o700 });
-      sink.bytes = existingSize(filePath);
+      // Opened synchronously (once a day) so that pino's exit hook can always flush: with a
+      // pending async open, a log-then-exit at startup would lose the line and throw.
+      const fd = fs.openSync(filePath, "a", 0o600);
+      sink.bytes = fs.fstatSync(fd).size;
       // minLength 1 writes each line at once like 0 would, but makes flush(cb) wait for the disk.
-      const stream = pino.destination({
-        dest: filePath,
-        sync: false,
-        append: true,
-        mode: 0o600,
-        minLength: 1,
-        maxLength: MAX_BUFFERED_BYTES,
-      });
+      const stream = pino.destination({ dest: fd, sync: false, minLength: 1, maxLength: MAX_BUFFERED_BYTES });
       stream.on("error", (err: Error) => fail(sink, err));
       sink.stream = stream;
     } catch (err) {
@@ -201,8 +197,7 @@ function endSink(sink: Sink): Promise<void> {
   sink.stream = undefined;
   if (stream === undefined) return Promise.resolve();
   if (sink.retryAt !== 0) {
-    // A stream that never opened would wait for 'ready' forever if ended; one that failed
-    // mid-write holds an fd that destroy() releases.
+    // A failed stream would retry its stuck write forever if ended; destroy() just releases the fd.
     stream.on("error", () => {});
     try {
       stream.destroy();
@@ -247,14 +242,6 @@ async function pruneOldFiles(dir: string, keep: string, now: number): Promise<vo
       }
     }),
   );
-}
-
-function existingSize(filePath: string): number {
-  try {
-    return fs.statSync(filePath).size;
-  } catch {
-    return 0;
-  }
 }
 
 // Built from calendar parts so DST days (23 or 25 hours) still roll at local midnight.

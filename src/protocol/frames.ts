@@ -17,7 +17,7 @@ export const RequestFrameSchema = Closed({
   method: NonEmptyString,
   params: Type.Optional(Type.Unknown()),
   traceparent: Type.Optional(Type.String({ maxLength: 128 })),
-});
+}, { $id: "RequestFrame" });
 export type RequestFrame = Static<typeof RequestFrameSchema>;
 
 /** v4: the client may cancel a pending request by id. */
@@ -89,7 +89,7 @@ export const ConnectParamsSchema = Closed({
   ),
   locale: Type.Optional(Type.String()),
   userAgent: Type.Optional(Type.String()),
-});
+}, { $id: "ConnectParams" });
 export type ConnectParams = Static<typeof ConnectParamsSchema>;
 
 export const PresenceEntrySchema = Type.Object({

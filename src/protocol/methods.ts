@@ -2,18 +2,18 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { Closed, NonEmptyString } from "./schema-helpers.js";
 
-export const EmptyParamsSchema = Closed({});
+export const EmptyParamsSchema = Closed({}, { $id: "EmptyParams" });
 
-export const HealthParamsSchema = Closed({ probe: Type.Optional(Type.Boolean()) });
+export const HealthParamsSchema = Closed({ probe: Type.Optional(Type.Boolean()) }, { $id: "HealthParams" });
 export type HealthParams = Static<typeof HealthParamsSchema>;
 
-export const StatusParamsSchema = Closed({});
+export const StatusParamsSchema = Closed({}, { $id: "StatusParams" });
 
-export const SystemPresenceParamsSchema = Closed({});
+export const SystemPresenceParamsSchema = Closed({}, { $id: "SystemPresenceParams" });
 
-export const ConfigGetParamsSchema = Closed({});
+export const ConfigGetParamsSchema = Closed({}, { $id: "ConfigGetParams" });
 
-export const ConfigSetParamsSchema = Closed({ raw: Type.String(), baseHash: Type.Optional(Type.String()) });
+export const ConfigSetParamsSchema = Closed({ raw: Type.String(), baseHash: Type.Optional(Type.String()) }, { $id: "ConfigSetParams" });
 export type ConfigSetParams = Static<typeof ConfigSetParamsSchema>;
 
 export const ConfigApplyParamsSchema = Closed({
@@ -30,16 +30,16 @@ export const ConfigApplyParamsSchema = Closed({
   ),
   note: Type.Optional(Type.String()),
   restartDelayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000 })),
-});
+}, { $id: "ConfigApplyParams" });
 export type ConfigApplyParams = Static<typeof ConfigApplyParamsSchema>;
 
-export const ConfigSchemaParamsSchema = Closed({});
+export const ConfigSchemaParamsSchema = Closed({}, { $id: "ConfigSchemaParams" });
 
 export const LogsTailParamsSchema = Closed({
   cursor: Type.Optional(Type.Integer({ minimum: 0 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })),
   maxBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
-});
+}, { $id: "LogsTailParams" });
 export type LogsTailParams = Static<typeof LogsTailParamsSchema>;
 
 export const LogsTailResultSchema = Type.Object({

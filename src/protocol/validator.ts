@@ -1,7 +1,8 @@
-// Compiled validators for protocol schemas: compiled on first use (keeps startup cheap), with
-// error text formatted the way the reference formats ajv errors.
+// Validators for protocol schemas: precompiled in the bundle, else compiled on first use (keeps
+// startup cheap), with error text formatted the way the reference formats ajv errors.
 import type { TSchema, Static } from "@sinclair/typebox";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { protocolValidators } from "./precompiled.js";
 
 export interface Validator<T> {
   (value: unknown): value is T;
@@ -9,11 +10,20 @@ export interface Validator<T> {
   errorText(): string;
 }
 
+/** The ajv options every protocol validator is compiled with (also used by the build). */
+export const PROTOCOL_AJV_OPTIONS = { allErrors: false, strict: false, coerceTypes: false, useDefaults: false } as const;
+
 class AjvHolder {
   #ajv: Ajv | undefined;
+  /** Compiles once per schema object (several methods may share one params schema). */
+  compile(schema: TSchema): ValidateFunction {
+    const id = (schema as { $id?: string }).$id;
+    const ajv = this.get();
+    return (id ? ajv.getSchema(id) : undefined) ?? ajv.compile(schema);
+  }
   get(): Ajv {
     // First error only: the reference's messages name the first problem ("must have required property 'minProtocol'").
-    this.#ajv ??= new Ajv({ allErrors: false, strict: false, coerceTypes: false, useDefaults: false });
+    this.#ajv ??= new Ajv({ ...PROTOCOL_AJV_OPTIONS });
     return this.#ajv;
   }
 }
@@ -32,12 +42,13 @@ export function formatValidationErrors(errors: ErrorObject[] | null | undefined)
     .join("; ");
 }
 
-/** A validator that compiles its schema the first time it is called. */
+/** A validator: precompiled when the bundle has it (by `$id`), else compiled on first call. */
 export function lazyValidator<S extends TSchema>(schema: S): Validator<Static<S>> {
-  let compiled: ValidateFunction | undefined;
+  const id = (schema as { $id?: string }).$id;
+  let compiled: ValidateFunction | undefined = id ? protocolValidators[id] : undefined;
   let lastErrors: ErrorObject[] | null | undefined;
   const fn = ((value: unknown) => {
-    const check = (compiled ??= holder.get().compile(schema));
+    const check = (compiled ??= holder.compile(schema));
     const ok = check(value);
     lastErrors = ok ? null : check.errors;
     return ok;

@@ -132,36 +132,49 @@ export function buildGatewayStatus(input: GatherInput): GatewayStatusReport {
   const { local, target, lock, probe, cli } = input;
   const now = input.now ?? Date.now();
   const config = input.tree.resolved ?? {};
-  const report: GatewayStatusReport = {
-    service: { label: "none", loaded: false, loadedText: "installed", notLoadedText: "not installed; started by hand" },
-    config: { cli },
-    gateway: { bindMode: local.bindMode, bindHost: local.bindHost, port: local.port, portSource: local.source, probeUrl: target.url },
-    health: { healthy: false, staleGatewayPids: [] },
-    extraServices: [],
-    logFile: resolveCliLogFile(config),
+
+  const gateway: GatewayStatusReport["gateway"] = {
+    bindMode: local.bindMode,
+    bindHost: local.bindHost,
+    port: local.port,
+    portSource: local.source,
+    probeUrl: target.url,
   };
-  if (local.bindError) report.gateway.probeNote = local.bindError;
-  const dashboard = dashboardUrl(config, local);
-  if (dashboard) report.dashboard = dashboard;
+  if (local.bindError) gateway.probeNote = local.bindError;
+
+  let rpc: GatewayStatusReport["rpc"];
   if (probe) {
-    report.rpc = { ok: probe.ok, url: target.url };
-    if (probe.error) report.rpc.error = probe.error;
+    rpc = { ok: probe.ok, url: target.url };
+    if (probe.error) rpc.error = probe.error;
   }
+
+  let runtime: NonNullable<GatewayStatusReport["runtime"]>;
   const uptimeFromProbe = probe?.ok ? probe.hello?.snapshot.uptimeMs : undefined;
   if (lock && !target.explicitUrl) {
-    const runtime: NonNullable<GatewayStatusReport["runtime"]> = { status: "running", pid: lock.pid };
+    runtime = { status: "running", pid: lock.pid };
     if (lock.port !== undefined && lock.port !== local.port) runtime.port = lock.port;
     const created = lock.createdAt ? Date.parse(lock.createdAt) : Number.NaN;
     const uptime = uptimeFromProbe ?? (Number.isFinite(created) ? now - created : undefined);
     if (uptime !== undefined) runtime.uptimeMs = uptime;
-    report.runtime = runtime;
   } else if (probe?.ok) {
-    report.runtime = uptimeFromProbe === undefined ? { status: "running" } : { status: "running", uptimeMs: uptimeFromProbe };
+    runtime = uptimeFromProbe === undefined ? { status: "running" } : { status: "running", uptimeMs: uptimeFromProbe };
   } else {
     // With --url the local lock says nothing about the remote gateway.
-    report.runtime = { status: target.explicitUrl ? "unknown" : "stopped" };
+    runtime = { status: target.explicitUrl ? "unknown" : "stopped" };
   }
-  report.health.healthy = report.runtime.status === "running" && (probe ? probe.ok : true);
+
+  const report: GatewayStatusReport = {
+    service: { label: "none", loaded: false, loadedText: "installed", notLoadedText: "not installed; started by hand" },
+    config: { cli },
+    gateway,
+    ...(rpc ? { rpc } : {}),
+    health: { healthy: runtime.status === "running" && (probe ? probe.ok : true), staleGatewayPids: [] },
+    runtime,
+    extraServices: [],
+    logFile: resolveCliLogFile(config),
+  };
+  const dashboard = dashboardUrl(config, local);
+  if (dashboard) report.dashboard = dashboard;
   return report;
 }
 

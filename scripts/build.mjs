@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Build: precompile the validators (ajv standalone), then bundle the CLI and gateway with esbuild
+// into dist/ (code-split, so status commands never load the server). Type-checking is `npm run
+// typecheck`, which `npm test` runs first.
+import { build } from "esbuild";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const out = path.join(root, "dist");
+const gen = path.join(root, "build", "generated");
+const t0 = performance.now();
+
+// CommonJS dependencies (ajv runtime helpers, pino) call require(); give the ESM bundle one.
+const banner = { js: "import { createRequire as __ocCreateRequire } from 'node:module'; const require = __ocCreateRequire(import.meta.url);" };
+const common = { bundle: true, platform: "node", format: "esm", target: "node20", banner, logLevel: "warning", legalComments: "none" };
+
+// 1. Generate validators from the TypeBox schemas.
+await fs.mkdir(gen, { recursive: true });
+const genScript = path.join(root, "build", "gen-validators.mjs");
+await build({ ...common, entryPoints: [path.join(root, "scripts/gen-validators.ts")], outfile: genScript, packages: "external" });
+const { generateValidators } = await import(pathToFileURL(genScript).href);
+const generated = generateValidators();
+await fs.writeFile(path.join(gen, "protocol-validators.js"), generated.protocol);
+await fs.writeFile(path.join(gen, "config-validators.js"), generated.config);
+await fs.writeFile(
+  path.join(gen, "precompiled.js"),
+  'import * as protocol from "./protocol-validators.js";\nimport * as config from "./config-validators.js";\n' +
+    "export const protocolValidators = protocol;\nexport const configValidators = config;\n",
+);
+
+// 2. Bundle, swapping the empty precompiled module for the generated one.
+const precompiledPlugin = {
+  name: "precompiled-validators",
+  setup(b) {
+    b.onResolve({ filter: /\/precompiled\.js$/ }, (args) =>
+      args.importer.includes(`${path.sep}src${path.sep}`) ? { path: path.join(gen, "precompiled.js") } : undefined,
+    );
+  },
+};
+await fs.rm(out, { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: { openclaw: path.join(root, "src/cli/main.ts") },
+  outdir: out,
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+  plugins: [precompiledPlugin],
+  metafile: false,
+});
+console.log(`build: ${generated.protocolIds.length} protocol validators + config validator precompiled; bundle in ${path.relative(root, out)}/ (${Math.round(performance.now() - t0)} ms)`);
