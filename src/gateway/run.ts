@@ -8,7 +8,7 @@ import { readConfigSnapshot } from "../config/load.js";
 import { writeConfigFile } from "../config/write.js";
 import { createGateway } from "./gateway.js";
 import { isBindMode, resolveBind } from "./net.js";
-import { isAuthMode, type SecretSource } from "./auth/resolve-auth.js";
+import { isAuthMode, type ResolvedAuth, type SecretSource } from "./auth/resolve-auth.js";
 import { parsePort, type StartupCliOptions } from "./startup.js";
 import { forceFreePort } from "./force.js";
 
@@ -58,6 +58,20 @@ async function readPasswordFile(file: string): Promise<string> {
   return text.replace(/\r?\n$/, "");
 }
 
+const SECRET_SOURCES: Record<SecretSource, string> = {
+  cli: "from the command line",
+  config: "from the config file",
+  env: "from the environment",
+  generated: "generated and saved to gateway.auth.token",
+  file: "from --password-file",
+};
+
+function describeAuth(auth: ResolvedAuth): string {
+  if (auth.mode === "token" && auth.tokenSource) return `token (${SECRET_SOURCES[auth.tokenSource]})`;
+  if (auth.mode === "password" && auth.passwordSource) return `password (${SECRET_SOURCES[auth.passwordSource]})`;
+  return auth.mode;
+}
+
 /** Runs the gateway; resolves with the process exit code. */
 export async function runGatewayCommand(opts: GatewayRunOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -89,7 +103,7 @@ export async function runGatewayCommand(opts: GatewayRunOptions, env: NodeJS.Pro
       cli.password = opts.password;
     } else if (opts.passwordFile) {
       cli.password = await readPasswordFile(opts.passwordFile);
-      cli.passwordSource = "file" as SecretSource;
+      cli.passwordSource = "file";
     }
     if (opts.allowUnconfigured) cli.allowUnconfigured = true;
     if (opts.tailscale && opts.tailscale !== "off") {
@@ -120,7 +134,7 @@ export async function runGatewayCommand(opts: GatewayRunOptions, env: NodeJS.Pro
     await gateway.start();
     const auth = gateway.auth();
     out(`OpenClaw gateway ${gateway.version} listening on ${gateway.url} (http://${gateway.url.slice(5)}/)`);
-    out(`auth: ${auth.mode}${auth.tokenSource ? ` (token from ${auth.tokenSource})` : ""} · config: ${configPath} · logs: ${gateway.logFile()}`);
+    out(`auth: ${describeAuth(auth)} · config: ${configPath} · logs: ${gateway.logFile()}`);
 
     const onStop = (signal: string) => {
       void gateway.stop(`gateway stopping (${signal})`);

@@ -1,0 +1,387 @@
+// Shared helpers for the benchmark scripts: temp state dirs, free ports, gateway children that are
+// always killed (normal end, error, SIGINT/SIGTERM), WS handshake, polling, stats and output.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import WebSocket from "ws";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const CLI = path.join(ROOT, "bin", "openclaw.mjs");
+export const HOST = "127.0.0.1"; // the only address any benchmark ever talks to
+export const TOKEN = "bench-token-0123456789abcdef";
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export const now = () => performance.now();
+
+// ---------------------------------------------------------------------------------------------
+// Children and temp dirs: tracked so they are cleaned up whatever happens.
+
+const children = new Set();
+const tempDirs = new Set();
+
+function killAllSync() {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        child.kill("SIGKILL");
+      } catch {}
+    }
+  }
+  children.clear();
+  for (const dir of tempDirs) {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {}
+  }
+  tempDirs.clear();
+}
+
+process.on("exit", killAllSync);
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(sig, () => {
+    killAllSync();
+    process.exit(130);
+  });
+}
+
+export function track(child) {
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  return child;
+}
+
+/** SIGTERM, then SIGKILL if it has not exited within `graceMs`. Resolves once it has exited. */
+export async function stopChild(child, graceMs = 3000) {
+  if (!child) return;
+  if (child.exitCode !== null || child.signalCode !== null) {
+    children.delete(child);
+    return;
+  }
+  const exited = new Promise((r) => child.once("exit", r));
+  try {
+    child.kill("SIGTERM");
+  } catch {}
+  const timer = sleep(graceMs).then(() => "timeout");
+  if ((await Promise.race([exited, timer])) === "timeout") {
+    try {
+      child.kill("SIGKILL");
+    } catch {}
+    await Promise.race([exited, sleep(2000)]);
+  }
+  children.delete(child);
+}
+
+export async function stopAll() {
+  await Promise.all([...children].map((c) => stopChild(c)));
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
+}
+
+/** Runs `main`, always stopping children and removing temp dirs; sets exit code 1 on error. */
+export async function runBench(name, main) {
+  try {
+    await main();
+  } catch (err) {
+    console.error(`${name}: FAILED: ${err?.stack ?? err}`);
+    console.log(JSON.stringify({ bench: name, ok: false, error: String(err?.message ?? err) }));
+    process.exitCode = 1;
+  } finally {
+    await stopAll();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gateway state and processes.
+
+/** A fresh state dir with the bench config; `env` points the gateway and the CLI at it. */
+export function makeState(label = "gw") {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ocbench-${label}-`));
+  tempDirs.add(dir);
+  const configPath = path.join(dir, "openclaw.json");
+  const config = {
+    gateway: { mode: "local", auth: { mode: "token", token: TOKEN } },
+    logging: { file: path.join(dir, "gateway.log") },
+  };
+  fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
+  const env = { ...process.env, OPENCLAW_STATE_DIR: dir, OPENCLAW_CONFIG_PATH: configPath, TMPDIR: dir };
+  // Nothing inherited from the caller's shell may redirect the CLI or the gateway elsewhere.
+  for (const k of ["OPENCLAW_GATEWAY_TOKEN", "OPENCLAW_GATEWAY_PASSWORD", "OPENCLAW_GATEWAY_PORT", "OPENCLAW_GATEWAY_URL", "NODE_OPTIONS"]) delete env[k];
+  return { dir, configPath, env };
+}
+
+/** A port that was free a moment ago on 127.0.0.1 (the kernel picks it). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, HOST, () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Spawns `node bin/openclaw.mjs gateway --port <port>`. stdout/stderr are collected (last 8 KB)
+ * for error messages; `onLine` sees each stdout line with its arrival time.
+ */
+export function spawnGateway(state, port, { nodeArgs = [], onLine } = {}) {
+  const t0 = now();
+  const child = track(
+    spawn(process.execPath, [...nodeArgs, CLI, "gateway", "--port", String(port)], {
+      cwd: ROOT,
+      env: state.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
+  );
+  child.spawnedAt = t0;
+  child.output = "";
+  let partial = "";
+  const keep = (s) => {
+    child.output = (child.output + s).slice(-8192);
+  };
+  child.stdout.setEncoding("utf8");
+  child.stderr.setEncoding("utf8");
+  child.stdout.on("data", (s) => {
+    const t = now();
+    keep(s);
+    if (!onLine) return;
+    partial += s;
+    const lines = partial.split("\n");
+    partial = lines.pop();
+    for (const line of lines) onLine(line, t);
+  });
+  child.stderr.on("data", keep);
+  return child;
+}
+
+function exitError(child, what) {
+  return new Error(`gateway exited (code ${child.exitCode}, signal ${child.signalCode}) before ${what}; output:\n${child.output}`);
+}
+
+/** One `GET /health` without keep-alive; resolves the status code or rejects on a socket error. */
+export function getHealth(port, timeoutMs = 2000) {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: HOST, port, path: "/health", agent: false, timeout: timeoutMs }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode));
+      res.on("error", reject);
+    });
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", reject);
+  });
+}
+
+/** Polls `GET /health` every `intervalMs` until a 200; returns the time it first answered 200. */
+export async function pollHttpHealth(child, port, { intervalMs = 5, timeoutMs = 30_000 } = {}) {
+  const deadline = now() + timeoutMs;
+  for (let attempt = 0; attempt < Math.ceil(timeoutMs / intervalMs) + 1 && now() < deadline; attempt++) {
+    if (child.exitCode !== null || child.signalCode !== null) throw exitError(child, "answering /health");
+    const start = now();
+    try {
+      if ((await getHealth(port)) === 200) return now();
+    } catch {}
+    const wait = intervalMs - (now() - start);
+    if (wait > 0) await sleep(wait);
+  }
+  throw new Error(`/health did not answer 200 within ${timeoutMs} ms; output:\n${child.output}`);
+}
+
+/**
+ * Opens a WS, answers the challenge with the operator connect and resolves once hello-ok arrives.
+ * Resolves `{ ws, hello, send(frame), onFrame }`; rejects on any error or after `timeoutMs`.
+ */
+export function wsConnect(port, { token = TOKEN, timeoutMs = 5000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://${HOST}:${port}`, { perMessageDeflate: false });
+    let done = false;
+    const finish = (err, value) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (err) {
+        ws.removeAllListeners("message");
+        ws.on("error", () => {});
+        ws.terminate();
+        reject(err);
+      } else resolve(value);
+    };
+    const timer = setTimeout(() => finish(new Error(`no hello-ok within ${timeoutMs} ms`)), timeoutMs);
+    ws.on("error", (err) => finish(err));
+    ws.on("close", (code, reason) => finish(new Error(`closed before hello-ok: ${code} ${reason}`)));
+    ws.on("message", function onMessage(data) {
+      let f;
+      try {
+        f = JSON.parse(String(data));
+      } catch {
+        return finish(new Error("non-JSON frame during handshake"));
+      }
+      if (f.type === "event" && f.event === "connect.challenge") {
+        ws.send(
+          JSON.stringify({
+            type: "req",
+            id: "c1",
+            method: "connect",
+            params: {
+              minProtocol: 4,
+              maxProtocol: 4,
+              client: { id: "cli", version: "bench", platform: "linux", mode: "cli" },
+              role: "operator",
+              scopes: ["operator.admin", "operator.read", "operator.write"],
+              auth: { token },
+            },
+          }),
+        );
+      } else if (f.type === "res" && f.id === "c1") {
+        if (f.ok !== true) return finish(new Error(`connect refused: ${JSON.stringify(f.error ?? f)}`));
+        ws.removeListener("message", onMessage);
+        ws.removeAllListeners("close");
+        ws.on("close", () => {});
+        finish(null, { ws, hello: f.payload });
+      }
+    });
+  });
+}
+
+/** Closes a WS and waits for the close (bounded). */
+export function wsClose(ws, timeoutMs = 2000) {
+  return new Promise((resolve) => {
+    if (ws.readyState === WebSocket.CLOSED) return resolve();
+    const t = setTimeout(() => {
+      ws.terminate();
+      resolve();
+    }, timeoutMs);
+    ws.once("close", () => {
+      clearTimeout(t);
+      resolve();
+    });
+    ws.close();
+  });
+}
+
+/** Polls the WS handshake every `intervalMs` until hello-ok; returns `{ at, ws }`. */
+export async function pollWsHello(child, port, { intervalMs = 5, timeoutMs = 30_000 } = {}) {
+  const deadline = now() + timeoutMs;
+  let lastErr;
+  for (let attempt = 0; attempt < Math.ceil(timeoutMs / intervalMs) + 1 && now() < deadline; attempt++) {
+    if (child.exitCode !== null || child.signalCode !== null) throw exitError(child, "hello-ok");
+    const start = now();
+    try {
+      const { ws } = await wsConnect(port, { timeoutMs: Math.max(100, deadline - now()) });
+      return { at: now(), ws };
+    } catch (err) {
+      lastErr = err;
+    }
+    const wait = intervalMs - (now() - start);
+    if (wait > 0) await sleep(wait);
+  }
+  throw new Error(`no hello-ok within ${timeoutMs} ms (last error: ${lastErr?.message}); output:\n${child.output}`);
+}
+
+/** Starts a gateway on a fresh port and waits until it answers the WS handshake. */
+export async function startGateway(label = "gw", opts = {}) {
+  const state = makeState(label);
+  const port = await freePort();
+  const child = spawnGateway(state, port, opts);
+  const { ws } = await pollWsHello(child, port, { intervalMs: 20, timeoutMs: 30_000 });
+  await wsClose(ws);
+  return { state, port, child, pid: child.pid };
+}
+
+/** Wall time of `node -e 0` (spawn to exit), the floor any Node CLI pays. */
+export function nodeFloorOnce() {
+  return new Promise((resolve, reject) => {
+    const t0 = now();
+    const child = track(spawn(process.execPath, ["-e", "0"], { stdio: "ignore" }));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      code === 0 ? resolve(now() - t0) : reject(new Error(`node -e 0 exited ${code}`));
+    });
+  });
+}
+
+/** Runs a command to completion (bounded); resolves `{ ms, code, stdout, stderr }`. */
+export function timeCommand(args, { env, timeoutMs = 30_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const t0 = now();
+    const child = track(spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] }));
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (s) => (stdout += s));
+    child.stderr.setEncoding("utf8").on("data", (s) => (stderr += s));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      const ms = now() - t0;
+      clearTimeout(timer);
+      resolve({ ms, code: code ?? (signal ? 128 : -1), signal, stdout, stderr });
+    });
+  });
+}
+
+/** VmRSS and VmHWM of a pid in bytes (Linux /proc). */
+export function readRss(pid) {
+  const text = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (key) => {
+    const m = text.match(new RegExp(`^${key}:\\s+(\\d+) kB`, "m"));
+    return m ? Number(m[1]) * 1024 : NaN;
+  };
+  return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stats and output.
+
+export function stats(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const q = (p) => {
+    if (s.length === 0) return NaN;
+    const i = Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1));
+    return s[i];
+  };
+  const median = s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return { n: s.length, median, min: s[0], max: s[s.length - 1], p50: q(0.5), p99: q(0.99) };
+}
+
+export const round = (x, d = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : x);
+export const mb = (bytes) => round(bytes / (1024 * 1024), 1);
+
+/** Prints rows (arrays of cells) as an aligned table, first row the header. */
+export function printTable(title, rows) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  console.log(`\n${title}`);
+  rows.forEach((r, idx) => {
+    console.log(r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join("  "));
+    if (idx === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  });
+}
+
+/** The machine-readable result: one JSON line, always the last line on stdout. */
+export function printJson(obj) {
+  console.log(JSON.stringify(obj));
+}
+
+/** Standard context for every result. */
+export function machineInfo() {
+  return { node: process.version, nproc: os.availableParallelism?.() ?? os.cpus().length, loadavg: os.loadavg().map((x) => round(x, 2)) };
+}
+
+/** Exits non-zero (with a clear message) when dist/ has not been built. */
+export function requireBuild() {
+  if (!fs.existsSync(path.join(ROOT, "dist", "openclaw.js"))) {
+    console.error("dist/openclaw.js is missing: run `npm run build` (or `npm run bench`, which builds first).");
+    process.exit(1);
+  }
+}
+
+export function nprocCommand() {
+  const r = spawnSync("nproc", { encoding: "utf8" });
+  return r.status === 0 ? Number(r.stdout.trim()) : os.availableParallelism?.() ?? os.cpus().length;
+}
