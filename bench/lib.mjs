@@ -140,6 +140,8 @@ export function spawnGateway(state, port, { nodeArgs = [], onLine } = {}) {
     }),
   );
   child.spawnedAt = t0;
+  // CLOCK_MONOTONIC in µs, the clock V8's CPU profiles use for startTime/endTime.
+  child.spawnedMonoUs = Number(process.hrtime.bigint() / 1000n) - Math.round((now() - t0) * 1000);
   child.output = "";
   let partial = "";
   const keep = (s) => {
