@@ -3,13 +3,11 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { hashConfigRaw } from "./config-hash.js";
-import { substituteEnv } from "./env-substitution.js";
 import { ConfigError, type ConfigIssue } from "./errors.js";
-import { resolveIncludes } from "./includes.js";
+import { resolveConfigValue } from "./resolve.js";
 import { parseJson5 } from "./json5-parse.js";
 import { isPlainObject } from "./object-utils.js";
 import type { OpenClawConfig } from "./schema.js";
-import { validateConfig } from "./validate.js";
 
 /** Everything known about the config file at one moment. */
 export interface ConfigSnapshot {
@@ -60,20 +58,10 @@ export async function readConfigSnapshot(configPath: string, env: NodeJS.Process
   const parsed = parseJson5(raw, file);
   if (!parsed.ok) return invalid([parsed.issue], {});
 
-  let resolved: unknown;
-  let includedPaths: string[] = [];
-  try {
-    const included = await resolveIncludes(parsed.value, file, { rootDir: path.dirname(file) });
-    includedPaths = included.includedPaths;
-    resolved = substituteEnv(included.value, env, file);
-  } catch (error) {
-    if (error instanceof ConfigError) return invalid(error.issues, parsed.value, includedPaths);
-    throw error;
-  }
-
-  const issues = validateConfig(resolved, file);
-  if (issues.length > 0) return invalid(issues, parsed.value, includedPaths);
-  const config = resolved as OpenClawConfig;
+  const resolved = await resolveConfigValue(parsed.value, file, env);
+  if (!resolved.valid) return invalid(resolved.issues, parsed.value, resolved.includedPaths);
+  const { includedPaths } = resolved;
+  const config = resolved.config;
   return {
     ...base, exists: true, raw, parsed: parsed.value, config, hash, valid: true, issues: [],
     warnings: configWarnings(config, file), includedPaths,

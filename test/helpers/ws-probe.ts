@@ -75,7 +75,7 @@ export function openProbe(url: string, headers: Record<string, string> = {}): Pr
   });
 }
 
-export function connectParams(over: Record<string, any> = {}) {
+export function connectParams(over: Record<string, any> = {}): Record<string, any> {
   return {
     minProtocol: 4,
     maxProtocol: 4,

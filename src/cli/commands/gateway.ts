@@ -1,27 +1,12 @@
 // `openclaw gateway [run]` and its management subcommands. The server (and everything it
 // loads) is imported only when the gateway actually runs; status/call/stop load their own files.
 import type { Command } from "commander";
+import type { GatewayRunOptions } from "../../gateway/run.js";
 import { addConnectionOptions } from "../connection-options.js";
 import type { SetExitCode } from "../program.js";
 
-/** Commander's parsed `gateway run` flags (camelCased names of spec 6.1). */
-interface RunFlags {
-  port?: string;
-  bind?: string;
-  token?: string;
-  auth?: string;
-  password?: string;
-  passwordFile?: string;
-  tailscale?: string;
-  tailscaleResetOnExit?: boolean;
-  allowUnconfigured?: boolean;
-  dev?: boolean;
-  reset?: boolean;
-  force?: boolean;
-  verbose?: boolean;
-  wsLog?: string;
-  compact?: boolean;
-}
+/** Commander's parsed `gateway run` flags are exactly what the run command takes. */
+type RunFlags = GatewayRunOptions;
 
 function addRunOptions(cmd: Command): Command {
   return cmd

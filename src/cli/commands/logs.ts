@@ -1,6 +1,7 @@
 // `openclaw logs`: tails the gateway's file log through RPC `logs.tail` with a cursor. With
 // --follow it keeps polling and rides out gateway restarts; when no local gateway answers it
 // reads the log file directly instead.
+import type { LogsTailResult } from "../../protocol/methods.js";
 import type { Command } from "commander";
 import { access } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -25,14 +26,7 @@ export interface LogsFlags extends RpcFlags {
 }
 
 /** What `logs.tail` and the local tailer both return. */
-export interface TailChunk {
-  file: string;
-  cursor: number;
-  size: number;
-  lines: string[];
-  truncated?: boolean;
-  reset?: boolean;
-}
+export type TailChunk = LogsTailResult;
 
 export const LOGS_DEFAULT_TIMEOUT_MS = 30_000;
 const RETRY_MAX_MS = 10_000;

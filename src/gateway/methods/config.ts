@@ -35,10 +35,19 @@ function checkBaseHash(current: ConfigSnapshot, baseHash: string | undefined) {
   if (baseHash !== current.hash) throw new GatewayError(ErrorCodes.INVALID_REQUEST, Messages.baseHashStale);
 }
 
-function parseSubmitted(raw: string, file: string): unknown {
-  const parsed = parseJson5(raw, file);
+/**
+ * Reads the current file, checks baseHash, parses the submitted JSON5 and puts back any
+ * redacted secrets (a client round-tripping config.get output must not wipe them).
+ */
+async function readSubmission(gw: GatewayServices, raw: string, baseHash: string | undefined, requireValid = false) {
+  const current = await readConfigSnapshot(gw.configPath);
+  if (requireValid && !current.valid) throw new GatewayError(ErrorCodes.INVALID_REQUEST, Messages.invalidConfigBeforePatch);
+  checkBaseHash(current, baseHash);
+  const parsed = parseJson5(raw, gw.configPath);
   if (!parsed.ok) throw invalidConfig([parsed.issue]);
-  return parsed.value;
+  const restored = restoreRedacted(parsed.value, current.parsed, gw.configPath);
+  if (restored.issues.length > 0) throw invalidConfig(restored.issues);
+  return { current, submitted: parsed.value, value: restored.value };
 }
 
 /** Validates the would-be file content (after includes and env) and writes it. */
@@ -116,12 +125,8 @@ export const configMethods: MethodDef[] = [
     params: ConfigSetParamsSchema,
     async handler(ctx, params) {
       const gw = ctx.gateway;
-      const current = await readConfigSnapshot(gw.configPath);
-      checkBaseHash(current, params.baseHash);
-      const submitted = parseSubmitted(params.raw, gw.configPath);
-      const restored = restoreRedacted(submitted, current.parsed, gw.configPath);
-      if (restored.issues.length > 0) throw invalidConfig(restored.issues);
-      const config = await validateAndWrite(gw, restored.value, "config.set", true);
+      const { value } = await readSubmission(gw, params.raw, params.baseHash);
+      const config = await validateAndWrite(gw, value, "config.set", true);
       return { ok: true, path: gw.configPath, config: redactConfig(config) };
     },
   }),
@@ -131,14 +136,9 @@ export const configMethods: MethodDef[] = [
     async handler(ctx, params) {
       const gw = ctx.gateway;
       gw.controlPlaneLimiter.consume("config.patch", rateLimitKey(ctx));
-      const current = await readConfigSnapshot(gw.configPath);
-      if (!current.valid) throw new GatewayError(ErrorCodes.INVALID_REQUEST, Messages.invalidConfigBeforePatch);
-      checkBaseHash(current, params.baseHash);
-      const patch = parseSubmitted(params.raw, gw.configPath);
-      const restoredPatch = restoreRedacted(patch, current.parsed, gw.configPath);
-      if (restoredPatch.issues.length > 0) throw invalidConfig(restoredPatch.issues);
-      const next = applyMergePatch(current.parsed, restoredPatch.value);
-      const config = await validateAndWrite(gw, next, "config.patch", hasNullDeletion(patch));
+      const { current, submitted, value: patch } = await readSubmission(gw, params.raw, params.baseHash, true);
+      const next = applyMergePatch(current.parsed, patch);
+      const config = await validateAndWrite(gw, next, "config.patch", hasNullDeletion(submitted));
       return finishWithRestart(ctx, "config.patch", config, params);
     },
   }),
@@ -148,12 +148,8 @@ export const configMethods: MethodDef[] = [
     async handler(ctx, params) {
       const gw = ctx.gateway;
       gw.controlPlaneLimiter.consume("config.apply", rateLimitKey(ctx));
-      const current = await readConfigSnapshot(gw.configPath);
-      checkBaseHash(current, params.baseHash);
-      const submitted = parseSubmitted(params.raw, gw.configPath);
-      const restored = restoreRedacted(submitted, current.parsed, gw.configPath);
-      if (restored.issues.length > 0) throw invalidConfig(restored.issues);
-      const config = await validateAndWrite(gw, restored.value, "config.apply", true);
+      const { value } = await readSubmission(gw, params.raw, params.baseHash);
+      const config = await validateAndWrite(gw, value, "config.apply", true);
       return finishWithRestart(ctx, "config.apply", config, params);
     },
   }),
