@@ -387,3 +387,92 @@ export function nprocCommand() {
   const r = spawnSync("nproc", { encoding: "utf8" });
   return r.status === 0 ? Number(r.stdout.trim()) : os.availableParallelism?.() ?? os.cpus().length;
 }
+
+// ---------------------------------------------------------------------------------------------
+// RPC load on one WS connection.
+
+/**
+ * Keeps `inFlight` requests of `method` outstanding on `ws` (1 = strictly one at a time).
+ * Time mode (`measureMs`): runs `warmupMs`, then counts responses for `measureMs`, then stops
+ * sending and drains. Count mode (`count`): sends exactly `count` requests. Either way it gives up
+ * after `timeoutMs`. Resolves `{ completed, windowMs, errors, latencies }`; `completed` and the
+ * latencies cover the measured window only (all requests in count mode).
+ */
+export function driveRpc(ws, { method = "health", params = {}, inFlight = 1, warmupMs = 0, measureMs, count, latency = false, timeoutMs = 60_000 }) {
+  return new Promise((resolve, reject) => {
+    const sentAt = new Map();
+    const latencies = [];
+    let seq = 0;
+    let sent = 0;
+    let received = 0;
+    let errors = 0;
+    let firstError;
+    let completed = 0;
+    let measuring = count !== undefined;
+    let stopping = false;
+    let windowStart = now();
+    let windowEnd;
+    const timers = [];
+    const send = () => {
+      const id = `b${seq++}`;
+      if (latency) sentAt.set(id, now());
+      sent++;
+      ws.send(`{"type":"req","id":"${id}","method":"${method}","params":${JSON.stringify(params)}}`);
+    };
+    const finish = (err) => {
+      timers.forEach(clearTimeout);
+      ws.removeListener("message", onMessage);
+      ws.removeListener("close", onClose);
+      if (err) return reject(err);
+      resolve({ completed, windowMs: (windowEnd ?? now()) - windowStart, errors, firstError, latencies, sent, received });
+    };
+    const onClose = (code) => finish(new Error(`connection closed during the run (${code})`));
+    function onMessage(data) {
+      const f = JSON.parse(String(data));
+      if (f.type !== "res") return; // tick/presence events
+      received++;
+      if (f.ok !== true) {
+        errors++;
+        firstError ??= f.error;
+      }
+      if (measuring) {
+        completed++;
+        if (latency) latencies.push(now() - sentAt.get(f.id));
+      }
+      if (latency) sentAt.delete(f.id);
+      if (count !== undefined) {
+        if (sent < count) send();
+        else if (received >= count) {
+          windowEnd = now();
+          finish();
+        }
+        return;
+      }
+      if (!stopping) send();
+      else if (received >= sent) finish();
+    }
+    ws.on("message", onMessage);
+    ws.on("close", onClose);
+    timers.push(setTimeout(() => finish(new Error(`driveRpc: not done within ${timeoutMs} ms (sent ${sent}, received ${received})`)), timeoutMs));
+    if (count === undefined) {
+      timers.push(
+        setTimeout(() => {
+          measuring = true;
+          completed = 0;
+          latencies.length = 0;
+          windowStart = now();
+        }, warmupMs),
+      );
+      timers.push(
+        setTimeout(() => {
+          windowEnd = now();
+          measuring = false;
+          stopping = true;
+          if (received >= sent) finish();
+        }, warmupMs + measureMs),
+      );
+    }
+    const first = count === undefined ? inFlight : Math.min(inFlight, count);
+    for (let i = 0; i < first; i++) send();
+  });
+}

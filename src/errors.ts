@@ -91,6 +91,7 @@ export const Messages = {
   slowConsumer: "slow consumer",
   repeatedUnauthorized: "repeated unauthorized calls",
   serviceRestart: "service restart",
+  shuttingDown: "gateway is shutting down; retry shortly",
   authChanged: "gateway auth changed",
   deviceIdentityRequired: "device identity required",
   pairingRequired: "pairing required",

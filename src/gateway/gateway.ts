@@ -442,9 +442,24 @@ export class Gateway implements GatewayServices {
     this.#restartPlan = undefined;
   }
 
-  /** Broadcasts shutdown, closes every socket with 1012, drains HTTP, stops listening. */
+  /**
+   * Broadcasts shutdown, lets in-flight WS requests finish (bounded by the drain timeout), closes
+   * every socket with 1012, drains HTTP and stops listening.
+   */
   async #closeAll(reason: string, restartExpectedMs: number | null) {
+    this.#state = "stopping";
     this.broadcaster.broadcast("shutdown", { reason, restartExpectedMs });
+    const open = [...this.#connections].filter((c) => c.phase === "open");
+    for (const conn of open) conn.startDraining();
+    if (open.some((c) => c.pendingCount > 0)) {
+      const drainMs = this.#opts.drainTimeoutMs ?? 5000;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(open.map((c) => c.whenIdle())),
+        new Promise<void>((r) => (timer = setTimeout(r, drainMs))),
+      ]);
+      clearTimeout(timer);
+    }
     for (const conn of this.#connections) {
       if (conn.phase === "open") conn.closeForRestart();
       else conn.ws.terminate();

@@ -64,6 +64,8 @@ export class WsConnection implements EventPeer {
   #preauthBytes = 0;
   #unauthorizedStreak = 0;
   readonly #pending = new Map<string, AbortController>();
+  readonly #idleWaiters: (() => void)[] = [];
+  #draining = false;
   readonly #onRawData = (chunk: Buffer) => this.#countPreauthBytes(chunk);
 
   constructor(
@@ -105,6 +107,22 @@ export class WsConnection implements EventPeer {
       ...(this.deviceId ? { deviceId: this.deviceId } : {}),
     };
     return info;
+  }
+
+  /** Requests still being handled. */
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  /** Stops taking new requests (they get a retryable UNAVAILABLE) while in-flight ones finish. */
+  startDraining(): void {
+    this.#draining = true;
+  }
+
+  /** Resolves when no request is in flight (or at once when none is). */
+  whenIdle(): Promise<void> {
+    if (this.#pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
   /** Closes with code 1012 after the shutdown broadcast. */
@@ -268,6 +286,9 @@ export class WsConnection implements EventPeer {
     if (frame.method === "connect") {
       return this.#sendRes(frame.id, false, undefined, { code: ErrorCodes.INVALID_REQUEST, message: Messages.connectOnlyFirst });
     }
+    if (this.#draining) {
+      return this.#sendRes(frame.id, false, undefined, { code: ErrorCodes.UNAVAILABLE, message: Messages.shuttingDown, retryable: true, retryAfterMs: 1500 });
+    }
     void this.#dispatch(frame.id, frame.method, frame.params);
   }
 
@@ -294,6 +315,7 @@ export class WsConnection implements EventPeer {
       } else this.#unauthorizedStreak = 0;
     } finally {
       this.#pending.delete(id);
+      if (this.#pending.size === 0) this.#idleWaiters.splice(0).forEach((resolve) => resolve());
       const ms = performance.now() - started;
       if (ms >= SLOW_CALL_MS) this.host.log.info(`slow call conn=${this.id} method=${method} ms=${Math.round(ms)}`);
     }
@@ -319,6 +341,7 @@ export class WsConnection implements EventPeer {
     this.releasePreauth();
     for (const ac of this.#pending.values()) ac.abort(new Error("connection closed"));
     this.#pending.clear();
+    this.#idleWaiters.splice(0).forEach((resolve) => resolve());
     if (wasOpen) this.host.onClosed(this);
     else this.host.log.debug(`closed before connect conn=${this.id} code=${code} reason=${reason}`);
   }
