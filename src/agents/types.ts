@@ -1,0 +1,103 @@
+// Provider-neutral shapes shared by the run engine, the providers, the tools and the session
+// store. Every view of a run (WS events, HTTP SSE, CLI, transcript) is built from these.
+
+/** One piece of message content. */
+export type ContentBlock =
+  | { type: "text"; text: string }
+  | { type: "image"; mimeType: string; data: string /* base64 */ };
+
+/** A tool call the model asked for, with parsed JSON arguments. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+/** A conversation turn in the form every provider adapter accepts. */
+export type ChatMessage =
+  | { role: "user"; content: string | ContentBlock[] }
+  | { role: "assistant"; content: string; toolCalls?: ToolCall[] }
+  | { role: "tool"; toolCallId: string; toolName: string; content: string; isError?: boolean };
+
+/** A tool as the model sees it (JSON Schema parameters). */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+export interface Usage {
+  input: number;
+  output: number;
+  cacheRead?: number;
+  cacheWrite?: number;
+}
+
+export type StopReason = "stop" | "tool_calls" | "length" | "content_filter" | "refusal" | "unknown";
+
+/** What a provider adapter streams, normalised across APIs. */
+export type ProviderEvent =
+  | { type: "text-delta"; text: string }
+  | { type: "tool-call"; call: ToolCall }
+  | { type: "usage"; usage: Usage }
+  | { type: "stop"; reason: StopReason };
+
+export type ProviderApi = "openai-completions" | "openai-responses" | "anthropic-messages";
+
+/** A model reference resolved against config and env: everything an adapter needs. */
+export interface ResolvedModel {
+  /** `provider/model` as written in config. */
+  ref: string;
+  provider: string;
+  /** The provider's own model id. */
+  model: string;
+  api: ProviderApi;
+  baseUrl: string;
+  apiKey?: string;
+  headers?: Record<string, string>;
+  contextWindow: number;
+  maxTokens: number;
+  name?: string;
+  reasoning?: boolean;
+}
+
+export interface StreamRequest {
+  model: ResolvedModel;
+  system?: string;
+  messages: ChatMessage[];
+  tools?: ToolSpec[];
+  maxTokens?: number;
+  signal: AbortSignal;
+}
+
+/** The one interface every provider adapter implements. */
+export interface ProviderAdapter {
+  readonly api: ProviderApi;
+  stream(req: StreamRequest): AsyncIterable<ProviderEvent>;
+}
+
+export type ProviderErrorKind =
+  | "auth" // 401/403: fail at once, name the provider and the config key
+  | "rate_limit" // 429
+  | "server" // 5xx
+  | "timeout"
+  | "network" // connection refused/reset, DNS
+  | "context_length"
+  | "bad_request" // other 4xx
+  | "aborted";
+
+/** Every provider failure, classified so retries and fallbacks are decided in one place. */
+export class ProviderError extends Error {
+  constructor(
+    readonly kind: ProviderErrorKind,
+    message: string,
+    readonly provider: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = "ProviderError";
+  }
+  get retryable(): boolean {
+    return this.kind === "rate_limit" || this.kind === "server" || this.kind === "timeout" || this.kind === "network";
+  }
+}
