@@ -27,10 +27,14 @@ export class GatewayError extends Error {
   readonly retryable?: boolean;
   readonly retryAfterMs?: number;
 
-  constructor(code: string, message: string, extra: { details?: unknown; retryable?: boolean; retryAfterMs?: number } = {}) {
+  /** A payload that travels with the error (the reference's two-stage `agent` failure frame). */
+  readonly payload?: unknown;
+
+  constructor(code: string, message: string, extra: { details?: unknown; retryable?: boolean; retryAfterMs?: number; payload?: unknown } = {}) {
     super(message);
     this.name = "GatewayError";
     this.code = code;
+    if (extra.payload !== undefined) this.payload = extra.payload;
     if (extra.details !== undefined) this.details = extra.details;
     if (extra.retryable !== undefined) this.retryable = extra.retryable;
     if (extra.retryAfterMs !== undefined) this.retryAfterMs = extra.retryAfterMs;

@@ -21,6 +21,9 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   health: () => import("./commands/health.js"),
   logs: () => import("./commands/logs.js"),
   config: () => import("./commands/config.js"),
+  agent: () => import("./commands/agent.js"),
+  sessions: () => import("./commands/sessions.js"),
+  models: () => import("./commands/models.js"),
 };
 
 // Root options that take a value, so the value is not mistaken for the command name.

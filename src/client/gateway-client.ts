@@ -70,6 +70,7 @@ export class GatewayClient {
   #nextId = 1;
   #lastSeq: number | undefined;
   #closed = false;
+  readonly #listeners = new Set<(event: EventFrame) => void>();
 
   private constructor(ws: WebSocket, hello: HelloOk, opts: GatewayClientOptions) {
     this.#ws = ws;
@@ -80,6 +81,11 @@ export class GatewayClient {
     ws.on("error", () => {
       /* surfaced through close */
     });
+  }
+
+  /** Adds an event listener (in addition to `onEvent` from the options). */
+  onEvent(listener: (event: EventFrame) => void): void {
+    this.#listeners.add(listener);
   }
 
   get protocol(): number {
@@ -216,6 +222,7 @@ export class GatewayClient {
         this.#lastSeq = frame.seq;
       }
       this.#opts.onEvent?.(frame);
+      for (const l of this.#listeners) l(frame);
     }
   }
 

@@ -29,6 +29,15 @@ import { MethodRegistry, type MethodDef } from "./methods/registry.js";
 import { systemMethods } from "./methods/system.js";
 import { configMethods } from "./methods/config.js";
 import { logsMethods } from "./methods/logs.js";
+import { agentMethods } from "./methods/agent.js";
+import { chatMethods } from "./methods/chat.js";
+import { sessionsMethods } from "./methods/sessions.js";
+import { catalogMethods } from "./methods/catalog.js";
+import { RunEngine } from "../agents/engine/engine.js";
+import { DedupeCache } from "../agents/engine/dedupe.js";
+import { SessionStore } from "../agents/sessions/store.js";
+import { attachWsEvents } from "../agents/views/ws-events.js";
+import type { AgentRuntime, DedupeEntry } from "./agent-runtime.js";
 import { PresenceRegistry } from "./presence.js";
 import type { ConfigWriteResult, GatewayServices, RestartPlan } from "./services.js";
 import { resolveStartupSettings, type StartupCliOptions, type StartupSettings } from "./startup.js";
@@ -78,6 +87,7 @@ export class Gateway implements GatewayServices {
   readonly broadcaster: Broadcaster;
   readonly presence: PresenceRegistry;
   readonly health: HealthMonitor;
+  readonly agents: AgentRuntime;
   startedAt = Date.now();
   authLimiter!: AuthRateLimiter;
 
@@ -119,7 +129,44 @@ export class Gateway implements GatewayServices {
       { stateDir: opts.stateDir, agents: () => this.#agents(), heartbeatEveryMs: () => 30 * 60_000 },
       (summary, version) => this.broadcaster.broadcast("health", summary, { stateVersion: { presence: this.presence.version, health: version } }),
     );
-    this.methods.registerAll([...systemMethods, ...configMethods, ...logsMethods, ...(opts.methods ?? [])]);
+    this.agents = this.#createAgentRuntime();
+    this.methods.registerAll([
+      ...systemMethods,
+      ...configMethods,
+      ...logsMethods,
+      ...agentMethods,
+      ...chatMethods,
+      ...sessionsMethods,
+      ...catalogMethods,
+      ...(opts.methods ?? []),
+    ]);
+  }
+
+  get env(): NodeJS.ProcessEnv {
+    return this.#env;
+  }
+
+  #createAgentRuntime(): AgentRuntime {
+    const sessions = new SessionStore({ stateDir: this.stateDir });
+    const engine = new RunEngine({
+      config: () => this.config(),
+      env: this.#env,
+      stateDir: this.stateDir,
+      sessions,
+      log: () => this.#logger!.child("agents"),
+    });
+    engine.onRun((run) => attachWsEvents(run, this.broadcaster));
+    const sessionSubscribers = new Set<string>();
+    return {
+      engine,
+      sessions,
+      dedupe: new DedupeCache<DedupeEntry>(),
+      sessionSubscribers,
+      sessionsChanged: (sessionKey, reason, extra = {}) => {
+        if (sessionSubscribers.size === 0) return;
+        this.broadcaster.broadcast("sessions.changed", { sessionKey, reason, ts: Date.now(), ...extra }, { targets: sessionSubscribers });
+      },
+    };
   }
 
   get port(): number {
@@ -201,6 +248,11 @@ export class Gateway implements GatewayServices {
       void this.restart(reason).catch((err) => this.#log.error(`restart failed: ${(err as Error).message}`));
     }, wait);
     return this.#restartPlan;
+  }
+
+  /** How long a restart waits for running agent runs (gateway.reload.deferralTimeoutMs). */
+  #restartRunGraceMs(): number {
+    return this.config().gateway?.reload?.deferralTimeoutMs ?? this.#opts.drainTimeoutMs ?? 30_000;
   }
 
   #wsSettings(): WsSettings {
@@ -410,6 +462,7 @@ export class Gateway implements GatewayServices {
 
   #onConnectionClosed(conn: WsConnection) {
     this.broadcaster.remove(conn.id);
+    this.agents.sessionSubscribers.delete(conn.id);
     if (conn.tracksPresence()) {
       const key = conn.deviceId ?? conn.client?.instanceId ?? conn.id;
       if (this.presence.markDisconnected(key)) this.#broadcastPresence();
@@ -443,14 +496,16 @@ export class Gateway implements GatewayServices {
   }
 
   /**
-   * Broadcasts shutdown, lets in-flight WS requests finish (bounded by the drain timeout), closes
-   * every socket with 1012, drains HTTP and stops listening.
+   * Broadcasts shutdown, lets running agent runs and in-flight WS requests finish (bounded),
+   * closes every socket with 1012, drains HTTP and stops listening.
    */
-  async #closeAll(reason: string, restartExpectedMs: number | null) {
+  async #closeAll(reason: string, restartExpectedMs: number | null, runGraceMs: number) {
     this.#state = "stopping";
     this.broadcaster.broadcast("shutdown", { reason, restartExpectedMs });
     const open = [...this.#connections].filter((c) => c.phase === "open");
     for (const conn of open) conn.startDraining();
+    // Running agent runs finish (their final events still reach clients) or are aborted.
+    await this.agents.engine.shutdown(runGraceMs);
     if (open.some((c) => c.pendingCount > 0)) {
       const drainMs = this.#opts.drainTimeoutMs ?? 5000;
       let timer: NodeJS.Timeout | undefined;
@@ -486,7 +541,8 @@ export class Gateway implements GatewayServices {
     this.#state = "stopping";
     this.#stopTimers();
     this.#log.info(`stopping: ${reason}`);
-    await this.#closeAll(reason, null);
+    await this.#closeAll(reason, null, this.#opts.drainTimeoutMs ?? 5000);
+    await this.agents.sessions.flush();
     await this.#lock?.release();
     this.#lock = undefined;
     this.#state = "stopped";
@@ -502,7 +558,9 @@ export class Gateway implements GatewayServices {
     this.#state = "stopping";
     this.#stopTimers();
     this.#log.info(`restarting: ${reason}`);
-    await this.#closeAll("gateway restarting", 1500);
+    await this.#closeAll("gateway restarting", 1500, this.#restartRunGraceMs());
+    await this.agents.sessions.flush();
+    this.agents.engine.resume();
     const previous = { snapshot: this.#snapshot, settings: this.#settings };
     try {
       await this.#loadAndResolve();

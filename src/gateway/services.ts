@@ -11,6 +11,7 @@ import type { MethodRegistry } from "./methods/registry.js";
 import type { ControlPlaneRateLimiter } from "./control-plane-rate-limit.js";
 import type { AuthRateLimiter } from "./auth/rate-limit.js";
 import type { DeviceStore } from "./devices/device-store.js";
+import type { AgentRuntime } from "./agent-runtime.js";
 
 export interface RestartPlan {
   scheduled: boolean;
@@ -40,6 +41,8 @@ export interface GatewayServices {
   readonly controlPlaneLimiter: ControlPlaneRateLimiter;
   readonly authLimiter: AuthRateLimiter;
   readonly devices: DeviceStore;
+  readonly agents: AgentRuntime;
+  readonly env: NodeJS.ProcessEnv;
   config(): OpenClawConfig;
   configSnapshot(): ConfigSnapshot;
   auth(): ResolvedAuth;

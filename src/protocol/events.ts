@@ -7,6 +7,9 @@ export const GatewayEvents = {
   tick: "tick",
   health: "health",
   shutdown: "shutdown",
+  agent: "agent",
+  chat: "chat",
+  sessionsChanged: "sessions.changed",
 } as const;
 
 const GUARDS: Record<string, string | null> = {

@@ -6,3 +6,4 @@ export * from "./profile.js";
 export * from "./methods.js";
 export * from "./events.js";
 export { lazyValidator, formatValidationErrors, type Validator } from "./validator.js";
+export * from "./methods-agents.js";

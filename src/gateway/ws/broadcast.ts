@@ -14,6 +14,8 @@ export interface EventPeer {
   readonly profile: ProtocolProfile;
   readonly role: string;
   readonly scopes: readonly string[];
+  /** Capabilities the client advertised (e.g. `tool-events`). */
+  readonly caps?: readonly string[];
   /** Per-connection counter for v4; the broadcaster increments it only when it sends. */
   seq: number;
 }
@@ -24,6 +26,8 @@ export interface BroadcastOptions {
   stateVersion?: { presence: number; health: number };
   /** Only these connection ids receive the event. */
   targets?: ReadonlySet<string>;
+  /** A different payload for protocol 3 peers (v4-only fields removed). */
+  v3Payload?: unknown;
 }
 
 export class Broadcaster {
@@ -57,6 +61,7 @@ export class Broadcaster {
     const payloadJson = payload === undefined ? undefined : JSON.stringify(payload);
     const svJson = opts.stateVersion ? JSON.stringify(opts.stateVersion) : undefined;
     const head = `{"type":"event","event":${JSON.stringify(event)}${payloadJson === undefined ? "" : `,"payload":${payloadJson}`}`;
+    const v3Head = opts.v3Payload === undefined ? head : `{"type":"event","event":${JSON.stringify(event)},"payload":${JSON.stringify(opts.v3Payload)}`;
     const tail = `${svJson ? `,"stateVersion":${svJson}` : ""}}`;
     let globalSeq: number | undefined;
     let sent = 0;
@@ -72,7 +77,7 @@ export class Broadcaster {
       let seqPart = "";
       if (peer.profile.seqScope === "connection") seqPart = `,"seq":${++peer.seq}`;
       else if (!opts.targets) seqPart = `,"seq":${(globalSeq ??= ++this.#globalSeq)}`;
-      peer.ws.send(head + seqPart + tail);
+      peer.ws.send((peer.profile.version === 3 ? v3Head : head) + seqPart + tail);
       sent++;
     }
     return sent;

@@ -55,7 +55,7 @@ export class WsConnection implements EventPeer {
   role = "operator";
   scopes: string[] = [];
   client: ConnectParams["client"] | undefined;
-  caps: string[] = [];
+  caps: readonly string[] = [];
   deviceId: string | undefined;
   authMethod: AuthMethod | "device" | undefined;
   #authKey = "";
@@ -309,7 +309,7 @@ export class WsConnection implements EventPeer {
       this.#sendRes(id, true, payload);
     } catch (err) {
       const shape = err instanceof GatewayError ? err.toShape() : { code: ErrorCodes.UNAVAILABLE, message: String(err) };
-      this.#sendRes(id, false, undefined, shape);
+      this.#sendRes(id, false, err instanceof GatewayError ? err.payload : undefined, shape);
       if (shape.message.startsWith("unauthorized role:")) {
         if (++this.#unauthorizedStreak >= UNAUTHORIZED_FLOOD_LIMIT) this.#close(1008, Messages.repeatedUnauthorized);
       } else this.#unauthorizedStreak = 0;

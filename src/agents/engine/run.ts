@@ -1,0 +1,171 @@
+// One agent run: prompt assembly, history, the streaming model turn, tool calls in a bounded
+// loop, and the transcript: the user turn is durable before the model is called, and partial
+// text is kept when a run is aborted or fails mid-stream.
+import type { OpenClawConfig } from "../../config/schema.js";
+import type { SubsystemLogger } from "../../logging/logger.js";
+import type { AgentSettings } from "../agent-config.js";
+import { buildSystemPrompt, estimateTokens } from "../prompt.js";
+import { resolveModelRef } from "../providers/resolve.js";
+import { streamWithFallback } from "../providers/fallback.js";
+import { toChatMessages } from "../sessions/convert.js";
+import type { SessionStore, TranscriptMessage } from "../sessions/store.js";
+import { createTools, runTool, toolSpecs, type ToolPolicy } from "../tools/index.js";
+import { ProviderError, type ChatMessage, type ContentBlock, type ResolvedModel, type StopReason, type ToolCall, type Usage } from "../types.js";
+import type { AbortReason, RunErrorKind, RunEvent, RunResult } from "./run-events.js";
+import { compactHistory } from "./compaction.js";
+
+export const MAX_TOOL_STEPS = 12;
+
+export interface RunInput {
+  runId: string;
+  agent: AgentSettings;
+  sessionKey: string;
+  message: string;
+  images?: ContentBlock[];
+  extraSystemPrompt?: string;
+  /** Replaces the agent's model chain (one `provider/model`). */
+  modelOverride?: string;
+}
+
+export interface RunDeps {
+  config: OpenClawConfig;
+  env: NodeJS.ProcessEnv;
+  sessions: SessionStore;
+  log: SubsystemLogger;
+  emit: (event: RunEvent) => void;
+  signal: AbortSignal;
+  abortReason: () => AbortReason;
+}
+
+function errorKind(err: unknown): RunErrorKind {
+  if (err instanceof ProviderError) {
+    if (err.kind === "auth") return "auth";
+    if (err.kind === "rate_limit") return "rate_limit";
+    if (err.kind === "timeout") return "timeout";
+    if (err.kind === "context_length") return "context_length";
+  }
+  return "unknown";
+}
+
+function addUsage(total: Usage | undefined, u: Usage): Usage {
+  if (!total) return { ...u };
+  return {
+    input: total.input + u.input,
+    output: total.output + u.output,
+    cacheRead: (total.cacheRead ?? 0) + (u.cacheRead ?? 0),
+    cacheWrite: (total.cacheWrite ?? 0) + (u.cacheWrite ?? 0),
+  };
+}
+
+function assistantEntry(text: string, calls: ToolCall[], model: ResolvedModel | undefined, usage: Usage | undefined, stopReason: string): TranscriptMessage {
+  const content: Record<string, unknown>[] = [];
+  if (text) content.push({ type: "text", text });
+  for (const c of calls) content.push({ type: "toolCall", id: c.id, name: c.name, arguments: c.arguments });
+  const msg: Record<string, unknown> = { role: "assistant", content, timestamp: Date.now(), stopReason };
+  if (model) Object.assign(msg, { provider: model.provider, model: model.model });
+  if (usage) msg.usage = { ...usage, totalTokens: usage.input + usage.output };
+  return msg as unknown as TranscriptMessage;
+}
+
+export async function executeRun(input: RunInput, deps: RunDeps): Promise<Omit<RunResult, "sessionId"> & { sessionId: string }> {
+  const { agent, sessionKey } = input;
+  const startedAt = Date.now();
+  const base = { runId: input.runId, sessionKey, agentId: agent.id, startedAt };
+  deps.emit({ type: "start", startedAt });
+  const entry = await deps.sessions.resolve(agent.id, sessionKey);
+  let text = "";
+  let usage: Usage | undefined;
+  let model: ResolvedModel | undefined;
+  let stopReason: StopReason = "stop";
+
+  const finish = (extra: Partial<RunResult> & Pick<RunResult, "status">): RunResult => {
+    const result: RunResult = { ...base, sessionId: entry.sessionId, text, endedAt: Date.now(), ...extra };
+    if (usage) result.usage = usage;
+    if (model) result.model = { provider: model.provider, model: model.model };
+    return result;
+  };
+
+  const userContent: Record<string, unknown>[] = [{ type: "text", text: input.message }, ...(input.images ?? [])];
+  await deps.sessions.append(agent.id, sessionKey, [{ role: "user", content: userContent, timestamp: Date.now() } as unknown as TranscriptMessage]);
+
+  let stepText = "";
+  let calls: ToolCall[] = [];
+  try {
+    const refs = input.modelOverride ? [input.modelOverride] : agent.models;
+    if (refs.length === 0) throw new Error(`no model configured for agent "${agent.id}": set agents.defaults.model (e.g. "openai/gpt-4o-mini") and models.providers`);
+    const chain = refs.map((r) => resolveModelRef(r, deps.config, deps.env));
+    const tools = createTools(agent.tools as ToolPolicy);
+    const specs = toolSpecs(tools);
+    let history = await deps.sessions.history(agent.id, sessionKey);
+    let system = await buildSystemPrompt({ agent, extraSystemPrompt: input.extraSystemPrompt, summary: history.summary, toolNames: tools.map((t) => t.name) });
+    let messages: ChatMessage[] = toChatMessages(history.messages);
+    const budget = Math.floor(chain[0]!.contextWindow * 0.8);
+    if (estimateTokens(system + JSON.stringify(messages)) > budget) {
+      await compactHistory({ agentId: agent.id, sessionKey, sessions: deps.sessions, model: chain[0]!, signal: deps.signal, keepLastTokens: Math.floor(budget / 2), log: deps.log });
+      history = await deps.sessions.history(agent.id, sessionKey);
+      system = await buildSystemPrompt({ agent, extraSystemPrompt: input.extraSystemPrompt, summary: history.summary, toolNames: tools.map((t) => t.name) });
+      messages = toChatMessages(history.messages);
+    }
+
+    for (let step = 1; ; step++) {
+      stepText = "";
+      calls = [];
+      const stream = streamWithFallback(chain, { system, messages, tools: step <= MAX_TOOL_STEPS ? specs : [], signal: deps.signal });
+      for await (const ev of stream) {
+        if (ev.type === "model") {
+          model = ev.model;
+          deps.emit({ type: "model", model: ev.model });
+        } else if (ev.type === "text-delta") {
+          const sep = stepText === "" && text !== "" ? "\n\n" : "";
+          stepText += ev.text;
+          text += sep + ev.text;
+          deps.emit({ type: "text-delta", delta: sep + ev.text, text });
+        } else if (ev.type === "tool-call") calls.push(ev.call);
+        else if (ev.type === "usage") {
+          usage = addUsage(usage, ev.usage);
+          deps.emit({ type: "usage", usage: ev.usage });
+        } else if (ev.type === "stop") stopReason = ev.reason;
+      }
+      await deps.sessions.append(agent.id, sessionKey, [assistantEntry(stepText, calls, model, usage, calls.length ? "toolUse" : stopReason)]);
+      if (calls.length === 0) break;
+      messages.push({ role: "assistant", content: stepText, toolCalls: calls });
+      const results: TranscriptMessage[] = [];
+      for (const call of calls) {
+        deps.emit({ type: "tool-call", call });
+        const r = await runTool(tools, call, { workspace: agent.workspace, signal: deps.signal, agentId: agent.id, sessionKey });
+        const outcome = { content: r.content, isError: r.isError === true };
+        deps.emit({ type: "tool-result", call, result: outcome });
+        messages.push({ role: "tool", toolCallId: call.id, toolName: call.name, content: r.content, isError: outcome.isError });
+        results.push({ role: "toolResult", toolCallId: call.id, toolName: call.name, content: [{ type: "text", text: r.content }], isError: outcome.isError, timestamp: Date.now() } as unknown as TranscriptMessage);
+      }
+      await deps.sessions.append(agent.id, sessionKey, results);
+      if (deps.signal.aborted) throw deps.signal.reason ?? new Error("aborted");
+      if (step > MAX_TOOL_STEPS) break;
+    }
+    await deps.sessions.patch(agent.id, sessionKey, {
+      ...(model ? { model: model.model, modelProvider: model.provider, contextTokens: model.contextWindow } : {}),
+      ...(usage ? { inputTokens: usage.input, outputTokens: usage.output, totalTokens: usage.input + usage.output } : {}),
+      abortedLastRun: false,
+    });
+    deps.emit({ type: "end", text, stopReason, endedAt: Date.now() });
+    return finish({ status: "ok", stopReason });
+  } catch (err) {
+    if (stepText || calls.length) {
+      // Keep what the model had said when the run stopped.
+      await deps.sessions
+        .append(agent.id, sessionKey, [assistantEntry(stepText, [], model, usage, deps.signal.aborted ? "aborted" : "error")])
+        .catch(() => {});
+    }
+    if (deps.signal.aborted) {
+      const reason = deps.abortReason();
+      await deps.sessions.patch(agent.id, sessionKey, { abortedLastRun: true }).catch(() => {});
+      deps.emit({ type: "aborted", reason, text, endedAt: Date.now() });
+      return finish({ status: "aborted", abortReason: reason, stopReason: "stop" });
+    }
+    const kind = errorKind(err);
+    const message = err instanceof Error ? err.message : String(err);
+    deps.log.warn(`run failed run=${input.runId} session=${sessionKey}: ${message}`);
+    deps.emit({ type: "error", message, kind, text, endedAt: Date.now() });
+    return finish({ status: "error", error: { kind, message } });
+  }
+}

@@ -1,0 +1,162 @@
+// One writer per transcript file, with group commit: appends that arrive while a write+fsync is
+// in flight are batched into the next single write+fsync, and each append resolves only once
+// its bytes are durable. Ids and parentIds are assigned when a batch is written, so a failed
+// batch never leaves later entries pointing at entries that are not on disk.
+import { randomBytes } from "node:crypto";
+import { open } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
+import { writeAll } from "./fs-utils.js";
+import { readLastEntryId } from "./transcript-read.js";
+import type { CompactionEntry, MessageEntry, SessionStoreStats, TranscriptEntry } from "./types.js";
+
+/** An entry before the writer stamps it with id, parentId and timestamp. */
+export type UnstampedEntry =
+  | Omit<MessageEntry, "id" | "parentId" | "timestamp">
+  | Omit<CompactionEntry, "id" | "parentId" | "timestamp">;
+
+export interface WriterDeps {
+  now: () => number;
+  /** The header line (with its newline) for a file that is empty or missing. */
+  header: () => string;
+  stats: SessionStoreStats;
+  /** Called whenever the writer becomes idle, so the owner can close it if over its bound. */
+  onIdle: (writer: TranscriptWriter) => void;
+}
+
+interface Pending {
+  items: UnstampedEntry[];
+  resolve: (entries: TranscriptEntry[]) => void;
+  reject: (error: unknown) => void;
+}
+
+export class TranscriptWriter {
+  private handle: FileHandle | null = null;
+  // "\n" after a torn last line, the header for an empty file; written before the next batch.
+  private prefix = "";
+  private lastId: string | null = null;
+  private queue: Pending[] = [];
+  private draining: Promise<void> | null = null;
+
+  constructor(
+    readonly file: string,
+    private readonly deps: WriterDeps,
+  ) {}
+
+  /** No append queued or in flight. */
+  get idle(): boolean {
+    return this.draining === null && this.queue.length === 0;
+  }
+
+  get isOpen(): boolean {
+    return this.handle !== null;
+  }
+
+  /** Appends entries in call order; resolves with them stamped once they are fsynced. */
+  append(items: UnstampedEntry[]): Promise<TranscriptEntry[]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ items, resolve, reject });
+      this.draining ??= this.drain();
+    });
+  }
+
+  /** Resolves when every queued append has settled. */
+  async whenIdle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  /** Waits for queued appends, then closes the file. */
+  async close(): Promise<void> {
+    await this.whenIdle();
+    await this.dropHandle();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        let batch: Pending[] = [];
+        try {
+          // Open first: appends arriving while the file opens join the first batch.
+          const handle = await this.openHandle();
+          batch = this.queue.splice(0);
+          await this.writeBatch(handle, batch);
+        } catch (error) {
+          if (batch.length === 0) batch = this.queue.splice(0);
+          for (const pending of batch) pending.reject(error);
+          // The file may now end in a partial line and we no longer know the last id: reopen.
+          await this.dropHandle();
+        }
+      }
+    } finally {
+      this.draining = null;
+      this.deps.onIdle(this);
+    }
+  }
+
+  private async writeBatch(handle: FileHandle, batch: Pending[]): Promise<void> {
+    const timestamp = new Date(this.deps.now()).toISOString();
+    let parentId = this.lastId;
+    let text = this.prefix;
+    const results: TranscriptEntry[][] = [];
+    for (const pending of batch) {
+      const written: TranscriptEntry[] = [];
+      for (const { type, ...rest } of pending.items) {
+        const id = newEntryId(parentId);
+        const entry = { type, id, parentId, timestamp, ...rest } as TranscriptEntry;
+        text += `${JSON.stringify(entry)}\n`;
+        written.push(entry);
+        parentId = id;
+      }
+      results.push(written);
+    }
+    await writeAll(handle, Buffer.from(text, "utf8"));
+    this.deps.stats.transcriptWrites++;
+    await handle.datasync();
+    this.deps.stats.transcriptFsyncs++;
+    this.prefix = "";
+    this.lastId = parentId;
+    batch.forEach((pending, i) => pending.resolve(results[i]!));
+  }
+
+  private async openHandle(): Promise<FileHandle> {
+    if (this.handle) return this.handle;
+    const handle = await open(this.file, "a+", 0o600);
+    try {
+      const { size } = await handle.stat();
+      if (size === 0) {
+        this.prefix = this.deps.header();
+        this.lastId = null;
+      } else {
+        const last = Buffer.alloc(1);
+        await handle.read(last, 0, 1, size - 1);
+        // A crash can leave a torn last line; start ours on a fresh line so both stay separate.
+        this.prefix = last[0] === 0x0a ? "" : "\n";
+        this.lastId = await readLastEntryId(handle, size);
+      }
+    } catch (error) {
+      await handle.close().catch(() => {});
+      throw error;
+    }
+    this.handle = handle;
+    this.deps.stats.transcriptsOpened++;
+    this.deps.stats.openTranscripts++;
+    return handle;
+  }
+
+  private async dropHandle(): Promise<void> {
+    const handle = this.handle;
+    if (!handle) return;
+    this.handle = null;
+    this.deps.stats.transcriptsClosed++;
+    this.deps.stats.openTranscripts--;
+    await handle.close().catch(() => {});
+  }
+}
+
+// 8 hex chars like pi-agent. Uniqueness is probabilistic (2^32); readers resolve
+// firstKeptEntryId to the nearest earlier match, so a rare clash far back does no harm.
+function newEntryId(parentId: string | null): string {
+  for (;;) {
+    const id = randomBytes(4).toString("hex");
+    if (id !== parentId) return id;
+  }
+}

@@ -1,0 +1,84 @@
+// The WebSocket view of a run: `agent` events (lifecycle, assistant, tool streams with a per-run
+// seq; tool frames only to `tool-events` clients) and `chat` events (deltas throttled to one per
+// 150 ms and droppable for slow clients, then final / aborted / error). Spec 3.2-3.3.
+import type { Broadcaster } from "../../gateway/ws/broadcast.js";
+import type { RunHandle } from "../engine/engine.js";
+import type { RunEvent } from "../engine/run-events.js";
+
+export const CHAT_DELTA_THROTTLE_MS = 150;
+
+function chatMessage(text: string) {
+  return { role: "assistant", content: [{ type: "text", text }], timestamp: Date.now() };
+}
+
+export function attachWsEvents(run: RunHandle, broadcaster: Broadcaster, throttleMs = CHAT_DELTA_THROTTLE_MS): void {
+  let seq = 0;
+  let sentText = "";
+  let pendingText = "";
+  let lastDeltaAt = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const base = () => ({ runId: run.runId, sessionKey: run.sessionKey });
+
+  const agentEvent = (stream: string, data: Record<string, unknown>, targets?: ReadonlySet<string>) => {
+    const payload = { ...base(), seq: ++seq, stream, ts: Date.now(), data };
+    broadcaster.broadcast("agent", payload, targets ? { targets } : {});
+  };
+
+  const toolTargets = (): ReadonlySet<string> => {
+    const ids = new Set<string>();
+    for (const p of broadcaster.peers()) if (p.caps?.includes("tool-events")) ids.add(p.id);
+    return ids;
+  };
+
+  const flushDelta = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (pendingText === sentText) return;
+    const deltaText = pendingText.startsWith(sentText) ? pendingText.slice(sentText.length) : pendingText;
+    const replace = !pendingText.startsWith(sentText);
+    const v3 = { ...base(), seq, state: "delta", message: chatMessage(pendingText) };
+    broadcaster.broadcast("chat", { ...v3, deltaText, ...(replace ? { replace: true } : {}) }, { dropIfSlow: true, v3Payload: v3 });
+    sentText = pendingText;
+    lastDeltaAt = Date.now();
+  };
+
+  run.subscribe((e: RunEvent) => {
+    switch (e.type) {
+      case "start":
+        agentEvent("lifecycle", { phase: "start", startedAt: e.startedAt });
+        break;
+      case "text-delta": {
+        agentEvent("assistant", { text: e.text, delta: e.delta });
+        pendingText = e.text;
+        const wait = throttleMs - (Date.now() - lastDeltaAt);
+        if (wait <= 0) flushDelta();
+        else timer ??= setTimeout(flushDelta, wait);
+        break;
+      }
+      case "tool-call":
+        flushDelta();
+        agentEvent("tool", { phase: "start", name: e.call.name, toolCallId: e.call.id, args: e.call.arguments }, toolTargets());
+        break;
+      case "tool-result":
+        agentEvent("tool", { phase: "result", name: e.call.name, toolCallId: e.call.id, isError: e.result.isError, meta: { chars: e.result.content.length } }, toolTargets());
+        break;
+      case "end":
+        flushDelta();
+        agentEvent("lifecycle", { phase: "end", endedAt: e.endedAt });
+        broadcaster.broadcast("chat", { ...base(), seq, state: "final", ...(e.text ? { message: chatMessage(e.text) } : {}), stopReason: e.stopReason });
+        break;
+      case "error":
+        flushDelta();
+        agentEvent("lifecycle", { phase: "error", error: e.message || "LLM request failed.", endedAt: e.endedAt });
+        broadcaster.broadcast("chat", { ...base(), seq, state: "error", errorMessage: e.message, errorKind: e.kind === "auth" ? "unknown" : e.kind });
+        break;
+      case "aborted":
+        flushDelta();
+        agentEvent("lifecycle", { phase: "end", endedAt: e.endedAt, aborted: true });
+        broadcaster.broadcast("chat", { ...base(), seq: seq + 1, state: "aborted", stopReason: e.reason, ...(e.text ? { message: chatMessage(e.text) } : {}) });
+        break;
+      default:
+        break;
+    }
+  });
+}

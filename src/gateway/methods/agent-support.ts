@@ -1,0 +1,51 @@
+// Shared helpers of the agent and chat methods: session key -> agent, attachments -> images,
+// and the reference's `agent` final payload.
+import { ErrorCodes, GatewayError } from "../../errors.js";
+import type { RunResult } from "../../agents/engine/run-events.js";
+import type { ContentBlock } from "../../agents/types.js";
+import type { GatewayServices } from "../services.js";
+
+const SESSION_KEY_RE = /^agent:([a-z0-9][a-z0-9_-]{0,63}):(.+)$/i;
+
+export function invalidParams(method: string, detail: string): GatewayError {
+  return new GatewayError(ErrorCodes.INVALID_REQUEST, `invalid ${method} params: ${detail}`);
+}
+
+/** The agent a session key belongs to; keys without the `agent:<id>:` prefix belong to the default agent. */
+export function agentForSessionKey(gw: GatewayServices, key: string): string {
+  const m = SESSION_KEY_RE.exec(key);
+  return m ? m[1]!.toLowerCase() : gw.sessionDefaults().defaultAgentId;
+}
+
+export function isMalformedSessionKey(key: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return key.length === 0 || key.length > 512 || /[\u0000-\u001f]/.test(key) || (key.startsWith("agent:") && !SESSION_KEY_RE.test(key));
+}
+
+export function attachmentsToImages(attachments: { mimeType?: string; content?: string }[] | undefined): ContentBlock[] {
+  return (attachments ?? [])
+    .filter((a) => a.mimeType?.startsWith("image/") && a.content)
+    .map((a) => ({ type: "image" as const, mimeType: a.mimeType!, data: a.content!.replace(/^data:[^,]*,/, "") }));
+}
+
+export function agentFinalPayload(r: RunResult) {
+  const meta: Record<string, unknown> = { durationMs: r.endedAt - r.startedAt };
+  if (r.model) {
+    meta.agentMeta = {
+      sessionId: r.sessionId,
+      provider: r.model.provider,
+      model: r.model.model,
+      ...(r.usage ? { usage: { ...r.usage, total: r.usage.input + r.usage.output } } : {}),
+    };
+  }
+  if (r.stopReason) meta.stopReason = r.stopReason;
+  if (r.status === "aborted") meta.aborted = true;
+  if (r.error) meta.error = r.error;
+  return { runId: r.runId, status: "ok", summary: "completed", result: { payloads: r.text ? [{ text: r.text }] : [], meta } };
+}
+
+/** The second `res` of a failed `agent` run: ok:false with both payload and error. */
+export function agentFailure(r: RunResult): GatewayError {
+  const message = r.status === "aborted" ? `run aborted (${r.abortReason ?? "rpc"})` : r.error?.message ?? "LLM request failed.";
+  return new GatewayError(ErrorCodes.UNAVAILABLE, message, { payload: { runId: r.runId, status: "error", summary: `Error: ${message}` } });
+}
