@@ -33,6 +33,8 @@ export class TranscriptWriter {
   private handle: FileHandle | null = null;
   // "\n" after a torn last line, the header for an empty file; written before the next batch.
   private prefix = "";
+  /** The file size after our last write; a different size means someone else wrote. */
+  private expectedSize = 0;
   private lastId: string | null = null;
   private queue: Pending[] = [];
   private draining: Promise<void> | null = null;
@@ -93,6 +95,15 @@ export class TranscriptWriter {
   }
 
   private async writeBatch(handle: FileHandle, batch: Pending[]): Promise<void> {
+    // Someone else appended behind our back (an editor, another tool): re-read where the file
+    // ends so our first line never fuses with a partial line of theirs. One fstat per batch.
+    const { size } = await handle.stat();
+    if (size !== this.expectedSize && size > 0) {
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) this.prefix = "\n";
+      this.lastId = (await readLastEntryId(handle, size)) ?? this.lastId;
+    }
     const timestamp = new Date(this.deps.now()).toISOString();
     let parentId = this.lastId;
     let text = this.prefix;
@@ -108,7 +119,9 @@ export class TranscriptWriter {
       }
       results.push(written);
     }
-    await writeAll(handle, Buffer.from(text, "utf8"));
+    const bytes = Buffer.from(text, "utf8");
+    await writeAll(handle, bytes);
+    this.expectedSize = size + bytes.length;
     this.deps.stats.transcriptWrites++;
     await handle.datasync();
     this.deps.stats.transcriptFsyncs++;
@@ -122,6 +135,7 @@ export class TranscriptWriter {
     const handle = await open(this.file, "a+", 0o600);
     try {
       const { size } = await handle.stat();
+      this.expectedSize = size;
       if (size === 0) {
         this.prefix = this.deps.header();
         this.lastId = null;
