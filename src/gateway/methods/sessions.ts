@@ -168,7 +168,8 @@ export const sessionsMethods: MethodDef[] = [
         sessions: gw.agents.sessions,
         model,
         signal: ctx.signal,
-        keepLastTokens: Math.floor(model.contextWindow * 0.2),
+        // On demand: everything before the latest user turn is summarised.
+        keepLastTokens: 1,
         log: gw.logger.child("agents"),
       });
       if (result.compacted) gw.agents.sessionsChanged(p.key, "compact");
