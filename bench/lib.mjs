@@ -472,7 +472,19 @@ export function driveRpc(ws, { method = "health", params = {}, inFlight = 1, war
         }, warmupMs + measureMs),
       );
     }
+    if (count === 0) return finish();
     const first = count === undefined ? inFlight : Math.min(inFlight, count);
     for (let i = 0; i < first; i++) send();
   });
+}
+
+let clkTck;
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc/<pid>/stat). */
+export function readCpuMs(pid) {
+  clkTck ??= Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may contain spaces) start at ") "; utime and stime are
+  // fields 14 and 15 overall, i.e. 12 and 13 after the state field.
+  const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(rest[11]) + Number(rest[12])) * 1000) / clkTck;
 }

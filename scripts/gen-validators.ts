@@ -5,14 +5,14 @@ import * as standaloneModule from "ajv/dist/standalone/index.js";
 import * as protocol from "../src/protocol/index.js";
 import { PROTOCOL_AJV_OPTIONS } from "../src/protocol/validator.js";
 import { OpenClawConfigSchema } from "../src/config/schema.js";
-import { CONFIG_AJV_OPTIONS } from "../src/config/validate.js";
+import { CONFIG_QUICK_AJV_OPTIONS } from "../src/config/validate.js";
 
 // ajv ships CommonJS: depending on the loader the function is the module's default or its default's default.
 type Standalone = (ajv: Ajv, refsOrFunc?: Record<string, string>) => string;
 const mod = standaloneModule as unknown as { default: Standalone | { default: Standalone } };
 const standalone: Standalone = typeof mod.default === "function" ? mod.default : mod.default.default;
 
-export function generateValidators(): { protocol: string; config: string; protocolIds: string[] } {
+export function generateValidators(): { protocol: string; config: string; protocolIds: string[]; configSchemaJson: string } {
   const protocolAjv = new Ajv({ ...PROTOCOL_AJV_OPTIONS, code: { source: true, esm: true } });
   const ids: string[] = [];
   for (const value of Object.values(protocol)) {
@@ -22,11 +22,13 @@ export function generateValidators(): { protocol: string; config: string; protoc
       ids.push(id);
     }
   }
-  const configAjv = new Ajv({ ...CONFIG_AJV_OPTIONS, code: { source: true, esm: true } });
-  configAjv.addSchema(OpenClawConfigSchema, "OpenClawConfig");
+  // Only the quick check is shipped: the detailed validator is compiled when a config fails it.
+  const configAjv = new Ajv({ ...CONFIG_QUICK_AJV_OPTIONS, code: { source: true, esm: true } });
+  configAjv.addSchema(OpenClawConfigSchema, "OpenClawConfigQuick");
   return {
     protocol: standalone(protocolAjv, Object.fromEntries(ids.map((id) => [id, id]))),
-    config: standalone(configAjv, { OpenClawConfig: "OpenClawConfig" }),
+    config: standalone(configAjv, { OpenClawConfigQuick: "OpenClawConfigQuick" }),
     protocolIds: ids,
+    configSchemaJson: JSON.stringify(OpenClawConfigSchema),
   };
 }

@@ -67,6 +67,24 @@ describe("token generation", () => {
   });
 });
 
+describe("config validation cache", () => {
+  it("a restart with the same config skips validation, an edited config is validated again", async () => {
+    const { state, port } = await setup();
+    const first = startGatewayProcess(state, port);
+    await first.waitFor(/listening on/);
+    first.kill("SIGTERM");
+    await first.exited;
+    const cached = (await fs.readdir(path.join(state.root, `openclaw-${process.getuid?.() ?? 0}`))).filter((f) => f.startsWith("config-valid."));
+    expect(cached).toHaveLength(1);
+    const config = JSON.parse(await fs.readFile(state.configPath, "utf8"));
+    config.gateway.bogusKey = true;
+    await fs.writeFile(state.configPath, JSON.stringify(config));
+    const second = startGatewayProcess(state, port);
+    expect((await second.exited).code).toBe(78);
+    expect(second.stderr()).toContain("gateway.bogusKey");
+  });
+});
+
 describe("port and lock conflicts", () => {
   it("EADDRINUSE: retries, then one clear line and exit 1", async () => {
     const { state, port } = await setup();

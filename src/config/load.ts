@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { hashConfigRaw } from "./config-hash.js";
 import { ConfigError, type ConfigIssue } from "./errors.js";
-import { resolveConfigValue } from "./resolve.js";
+import { resolveConfigValue, type ResolveOptions } from "./resolve.js";
 import { parseJson5 } from "./json5-parse.js";
 import { isPlainObject } from "./object-utils.js";
 import type { OpenClawConfig } from "./schema.js";
@@ -40,7 +40,11 @@ function configWarnings(config: OpenClawConfig, file: string): ConfigIssue[] {
  * Reads and resolves the config at `configPath`. A missing file is a valid empty config.
  * Never throws for bad content (see `issues`); only I/O errors other than ENOENT are thrown.
  */
-export async function readConfigSnapshot(configPath: string, env: NodeJS.ProcessEnv = process.env): Promise<ConfigSnapshot> {
+export async function readConfigSnapshot(
+  configPath: string,
+  env: NodeJS.ProcessEnv = process.env,
+  opts: ResolveOptions = {},
+): Promise<ConfigSnapshot> {
   const file = path.resolve(configPath);
   const base = { path: file, includedPaths: [] as string[], warnings: [] as ConfigIssue[] };
   let raw: string;
@@ -58,7 +62,7 @@ export async function readConfigSnapshot(configPath: string, env: NodeJS.Process
   const parsed = parseJson5(raw, file);
   if (!parsed.ok) return invalid([parsed.issue], {});
 
-  const resolved = await resolveConfigValue(parsed.value, file, env);
+  const resolved = await resolveConfigValue(parsed.value, file, env, opts);
   if (!resolved.valid) return invalid(resolved.issues, parsed.value, resolved.includedPaths);
   const { includedPaths } = resolved;
   const config = resolved.config;

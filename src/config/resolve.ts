@@ -5,13 +5,23 @@ import { substituteEnv } from "./env-substitution.js";
 import { ConfigError, type ConfigIssue } from "./errors.js";
 import { resolveIncludes } from "./includes.js";
 import type { OpenClawConfig } from "./schema.js";
-import { validateConfig } from "./validate.js";
+import { isKnownValid, rememberValid, validationKey } from "./validation-cache.js";
 
 export type ResolvedConfigValue =
   | { valid: true; config: OpenClawConfig; includedPaths: string[] }
   | { valid: false; issues: ConfigIssue[]; includedPaths: string[] };
 
-export async function resolveConfigValue(parsed: unknown, file: string, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedConfigValue> {
+export interface ResolveOptions {
+  /** Skip validating a resolved config known to be valid for this build (gateway startup). */
+  validationCache?: boolean;
+}
+
+export async function resolveConfigValue(
+  parsed: unknown,
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  opts: ResolveOptions = {},
+): Promise<ResolvedConfigValue> {
   const abs = path.resolve(file);
   let includedPaths: string[] = [];
   let resolved: unknown;
@@ -23,7 +33,12 @@ export async function resolveConfigValue(parsed: unknown, file: string, env: Nod
     if (error instanceof ConfigError) return { valid: false, issues: error.issues, includedPaths };
     throw error;
   }
+  const key = opts.validationCache ? validationKey(resolved) : undefined;
+  if (key && (await isKnownValid(abs, key))) return { valid: true, config: resolved as OpenClawConfig, includedPaths };
+  // The validator is large: loaded only when a config has to be validated.
+  const { validateConfig } = await import("./validate.js");
   const issues = validateConfig(resolved, abs);
   if (issues.length > 0) return { valid: false, issues, includedPaths };
+  if (key) await rememberValid(abs, key);
   return { valid: true, config: resolved as OpenClawConfig, includedPaths };
 }

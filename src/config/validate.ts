@@ -1,23 +1,32 @@
 // Strict config validation: the TypeBox schema compiled by ajv, with ajv's raw errors turned
 // into one readable issue per problem (union branches collapsed), plus checks a schema can't say.
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import { createAjv } from "../protocol/ajv-loader.js";
 import { formatPath } from "./dotpath.js";
 import type { ConfigIssue } from "./errors.js";
 import { isPlainObject, jsonEqual } from "./object-utils.js";
 import { OpenClawConfigSchema } from "./schema.js";
-import { configValidators } from "../protocol/precompiled.js";
+import { configValidators } from "./precompiled-config.js";
 
 type JsonSchema = Record<string, unknown>;
 
-/** The ajv options of the config validator (also used by the build's precompile step). */
+/** The ajv options of the detailed config validator (every error, with the failing schema). */
 export const CONFIG_AJV_OPTIONS = { allErrors: true, strict: false, verbose: true, inlineRefs: false } as const;
 
-// Compiling costs far more than validating: the bundle ships it precompiled; source runs compile
-// on first use and keep it in this closure. `inlineRefs: false` compiles the shared SecretInput
-// definition once, not per use.
-const compiledValidator = ((): (() => ValidateFunction) => {
-  let validate: ValidateFunction | undefined = configValidators.OpenClawConfig;
-  return () => (validate ??= new Ajv({ ...CONFIG_AJV_OPTIONS }).compile(OpenClawConfigSchema));
+/** The ajv options of the quick yes/no check the bundle ships precompiled. */
+export const CONFIG_QUICK_AJV_OPTIONS = { allErrors: false, strict: false, verbose: false, inlineRefs: false } as const;
+
+// Compiling costs far more than validating. The bundle ships the quick check precompiled, so a
+// valid config costs one fast call at startup; only an invalid one pays for compiling the
+// detailed validator that produces readable issues. Source runs compile both on first use.
+// `inlineRefs: false` compiles the shared SecretInput definition once, not per use.
+const validators = ((): { quick: () => ValidateFunction; detailed: () => ValidateFunction } => {
+  let quick: ValidateFunction | undefined = configValidators.OpenClawConfigQuick;
+  let detailed: ValidateFunction | undefined;
+  return {
+    quick: () => (quick ??= createAjv({ ...CONFIG_QUICK_AJV_OPTIONS }).compile(OpenClawConfigSchema)),
+    detailed: () => (detailed ??= createAjv({ ...CONFIG_AJV_OPTIONS }).compile(OpenClawConfigSchema)),
+  };
 })();
 
 function pointerToPath(pointer: string, extra?: string): string {
@@ -175,8 +184,11 @@ function semanticIssues(value: unknown, file: string): ConfigIssue[] {
 
 /** Validates a resolved config; returns every problem found (empty when valid). */
 export function validateConfig(value: unknown, file: string): ConfigIssue[] {
-  const validate = compiledValidator();
-  const schemaIssues = validate(value) ? [] : toIssues(validate.errors ?? [], file);
+  let schemaIssues: ConfigIssue[] = [];
+  if (!validators.quick()(value)) {
+    const detailed = validators.detailed();
+    schemaIssues = detailed(value) ? [] : toIssues(detailed.errors ?? [], file);
+  }
   const semantic = semanticIssues(value, file);
   const covered = new Set(semantic.map((issue) => issue.path));
   const seen = new Set<string>();

@@ -297,7 +297,7 @@ export class Gateway implements GatewayServices {
   }
 
   async #loadAndResolve(): Promise<void> {
-    const snapshot = await readConfigSnapshot(this.configPath, this.#env);
+    const snapshot = await readConfigSnapshot(this.configPath, this.#env, { validationCache: true });
     const settings = resolveStartupSettings(snapshot, this.stateDir, this.#opts.cli ?? {}, this.#env);
     this.#snapshot = snapshot;
     this.#settings = settings;

@@ -1,7 +1,8 @@
 // Validators for protocol schemas: precompiled in the bundle, else compiled on first use (keeps
 // startup cheap), with error text formatted the way the reference formats ajv errors.
 import type { TSchema, Static } from "@sinclair/typebox";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
+import { createAjv } from "./ajv-loader.js";
 import { protocolValidators } from "./precompiled.js";
 
 export interface Validator<T> {
@@ -23,7 +24,7 @@ class AjvHolder {
   }
   get(): Ajv {
     // First error only: the reference's messages name the first problem ("must have required property 'minProtocol'").
-    this.#ajv ??= new Ajv({ ...PROTOCOL_AJV_OPTIONS });
+    this.#ajv ??= createAjv({ ...PROTOCOL_AJV_OPTIONS });
     return this.#ajv;
   }
 }
