@@ -49,3 +49,11 @@ export function agentFailure(r: RunResult): GatewayError {
   const message = r.status === "aborted" ? `run aborted (${r.abortReason ?? "rpc"})` : r.error?.message ?? "LLM request failed.";
   return new GatewayError(ErrorCodes.UNAVAILABLE, message, { payload: { runId: r.runId, status: "error", summary: `Error: ${message}` } });
 }
+
+/** `/new`, `/reset` and sessions.reset: stop the session's runs, start a new transcript, tell subscribers. */
+export async function resetSession(gw: GatewayServices, agentId: string, sessionKey: string) {
+  gw.agents.engine.abortSession(sessionKey, "stop");
+  const entry = await gw.agents.sessions.reset(agentId, sessionKey);
+  gw.agents.sessionsChanged(sessionKey, "reset");
+  return entry;
+}

@@ -3,7 +3,7 @@ import { ErrorCodes, GatewayError } from "../../errors.js";
 import { AgentParamsSchema, AgentWaitParamsSchema } from "../../protocol/methods-agents.js";
 import { Scopes, hasScope } from "../../protocol/scopes.js";
 import type { RunResult } from "../../agents/engine/run-events.js";
-import { agentFailure, agentFinalPayload, agentForSessionKey, attachmentsToImages, invalidParams, isMalformedSessionKey } from "./agent-support.js";
+import { agentFailure, agentFinalPayload, agentForSessionKey, attachmentsToImages, invalidParams, isMalformedSessionKey, resetSession } from "./agent-support.js";
 import { defineMethod, type MethodDef } from "./registry.js";
 
 function final(result: RunResult) {
@@ -46,9 +46,7 @@ export const agentMethods: MethodDef[] = [
       const text = p.message.trim();
       if (text === "/new" || text === "/reset") {
         if (!hasScope(ctx.caller.scopes, Scopes.admin)) throw ctx.caller.profile.missingScopeError(Scopes.admin);
-        rt.engine.abortSession(sessionKey, "stop");
-        const entry = await rt.sessions.reset(agentId, sessionKey);
-        rt.sessionsChanged(sessionKey, "reset");
+        const entry = await resetSession(gw, agentId, sessionKey);
         const now = Date.now();
         return { runId: p.idempotencyKey, status: "ok", summary: "session reset", result: { payloads: [{ text: "Started a new session." }], meta: { durationMs: 0, agentMeta: { sessionId: entry.sessionId } } }, acceptedAt: now };
       }

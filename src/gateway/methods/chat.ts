@@ -3,7 +3,7 @@ import { ErrorCodes, GatewayError } from "../../errors.js";
 import { ChatAbortParamsSchema, ChatHistoryParamsSchema, ChatInjectParamsSchema, ChatSendParamsSchema } from "../../protocol/methods-agents.js";
 import { Scopes, hasScope } from "../../protocol/scopes.js";
 import type { TranscriptMessage } from "../../agents/sessions/store.js";
-import { agentForSessionKey, attachmentsToImages, invalidParams, isMalformedSessionKey } from "./agent-support.js";
+import { agentForSessionKey, attachmentsToImages, invalidParams, isMalformedSessionKey, resetSession } from "./agent-support.js";
 import { defineMethod, type MethodDef } from "./registry.js";
 
 const HISTORY_MAX_BYTES = 6 * 1024 * 1024;
@@ -36,9 +36,7 @@ export const chatMethods: MethodDef[] = [
       }
       if (text === "/new" || text === "/reset") {
         if (!hasScope(ctx.caller.scopes, Scopes.admin)) throw ctx.caller.profile.missingScopeError(Scopes.admin);
-        rt.engine.abortSession(p.sessionKey, "stop");
-        const entry = await rt.sessions.reset(agentId, p.sessionKey);
-        rt.sessionsChanged(p.sessionKey, "reset");
+        const entry = await resetSession(gw, agentId, p.sessionKey);
         return { ok: true, reset: true, sessionKey: p.sessionKey, sessionId: entry.sessionId };
       }
       const images = attachmentsToImages(p.attachments);

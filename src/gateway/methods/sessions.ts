@@ -13,16 +13,13 @@ import { listAgentIds } from "../../agents/agent-config.js";
 import { compactHistory } from "../../agents/engine/compaction.js";
 import { resolveModelRef } from "../../agents/providers/resolve.js";
 import type { TranscriptEntry } from "../../agents/sessions/store.js";
+import { messageText } from "../../agents/sessions/convert.js";
 import type { GatewayServices } from "../services.js";
-import { agentForSessionKey } from "./agent-support.js";
+import { agentForSessionKey, resetSession } from "./agent-support.js";
 import { defineMethod, type MethodDef } from "./registry.js";
 
 function textOf(entry: TranscriptEntry): string {
-  if (entry.type !== "message") return "";
-  const content = (entry.message as { content?: unknown }).content;
-  if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return "";
-  return content.map((b: { type?: string; text?: string }) => (b.type === "text" ? b.text ?? "" : "")).join(" ").trim();
+  return entry.type === "message" ? messageText(entry.message).trim() : "";
 }
 
 function kindOf(key: string): "direct" | "group" | "global" | "unknown" {
@@ -133,10 +130,7 @@ export const sessionsMethods: MethodDef[] = [
     params: SessionKeyParamsSchema,
     async handler(ctx, p) {
       const gw = ctx.gateway;
-      const agentId = agentForSessionKey(gw, p.key);
-      gw.agents.engine.abortSession(p.key, "stop");
-      const entry = await gw.agents.sessions.reset(agentId, p.key);
-      gw.agents.sessionsChanged(p.key, "reset");
+      const entry = await resetSession(gw, agentForSessionKey(gw, p.key), p.key);
       return { ok: true, key: p.key, entry };
     },
   }),
