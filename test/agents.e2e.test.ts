@@ -121,6 +121,28 @@ describe("agent (two-stage)", () => {
 });
 
 describe("fallbacks", () => {
+  it("retries a 500 on the same model with backoff, then succeeds", async () => {
+    h = await startAgentHarness();
+    h.fake.setBehavior({ text: "recovered", failFirst: { count: 2, status: 500 } });
+    const p = await h.connect();
+    p.send({ type: "req", id: "r5", method: "agent", params: { message: "hi", idempotencyKey: "r500" } });
+    await p.next((f) => f.type === "res" && f.id === "r5");
+    const final = await p.next((f) => f.type === "res" && f.id === "r5", 20_000);
+    expect(final.payload.result.payloads[0].text).toBe("recovered");
+    expect(h.fake.requests.filter((r) => r.api === "chat")).toHaveLength(3);
+    p.close();
+  });
+
+  it("a 429 that persists ends the run with errorKind rate_limit", async () => {
+    h = await startAgentHarness();
+    h.fake.setBehavior({ status: 429, retryAfter: 0 });
+    const p = await h.connect();
+    await p.request("chat.send", { sessionKey: MAIN, message: "hi", idempotencyKey: "r429" });
+    const err = await p.next((f) => f.event === "chat" && f.payload.state === "error", 20_000);
+    expect(err.payload.errorKind).toBe("rate_limit");
+    p.close();
+  });
+
   it("retries 5xx, then moves to the next model", async () => {
     h = await startAgentHarness({
       stateConfig: (url, workspace) => ({

@@ -5,7 +5,7 @@ import type { OpenClawConfig } from "../../config/schema.js";
 import type { SubsystemLogger } from "../../logging/logger.js";
 import type { AgentSettings } from "../agent-config.js";
 import { buildSystemPrompt, estimateTokens } from "../prompt.js";
-import { resolveModelRef } from "../providers/resolve.js";
+import { detectOllama, resolveModelRef } from "../providers/resolve.js";
 import { streamWithFallback } from "../providers/fallback.js";
 import { toChatMessages } from "../sessions/convert.js";
 import type { SessionStore, TranscriptMessage } from "../sessions/store.js";
@@ -91,8 +91,15 @@ export async function executeRun(input: RunInput, deps: RunDeps): Promise<Omit<R
   let stepText = "";
   let calls: ToolCall[] = [];
   try {
-    const refs = input.modelOverride ? [input.modelOverride] : agent.models;
-    if (refs.length === 0) throw new Error(`no model configured for agent "${agent.id}": set agents.defaults.model (e.g. "openai/gpt-4o-mini") and models.providers`);
+    let refs = input.modelOverride ? [input.modelOverride] : agent.models;
+    if (refs.length === 0) {
+      // Nothing configured and no API keys: a local Ollama is used when it answers.
+      const local = await detectOllama(deps.signal);
+      if (local?.[0]) refs = [`ollama/${local[0]}`];
+    }
+    if (refs.length === 0) {
+      throw new Error(`no model configured for agent "${agent.id}": set agents.defaults.model (e.g. "openai/gpt-4o-mini") and models.providers, set OPENAI_API_KEY or ANTHROPIC_API_KEY, or run Ollama on 127.0.0.1:11434`);
+    }
     const chain = refs.map((r) => resolveModelRef(r, deps.config, deps.env));
     const tools = createTools(agent.tools as ToolPolicy);
     const specs = toolSpecs(tools);
