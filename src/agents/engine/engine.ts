@@ -5,7 +5,7 @@ import type { OpenClawConfig } from "../../config/schema.js";
 import type { SubsystemLogger } from "../../logging/logger.js";
 import { DEFAULT_MAX_CONCURRENT, resolveAgent, type AgentSettings } from "../agent-config.js";
 import type { SessionStore } from "../sessions/store.js";
-import type { ContentBlock } from "../types.js";
+import type { ChatMessage, ContentBlock, ToolSpec } from "../types.js";
 import { KeyedQueue, Semaphore } from "./concurrency.js";
 import { DedupeCache } from "./dedupe.js";
 import { executeRun } from "./run.js";
@@ -20,6 +20,11 @@ export interface RunRequest {
   extraSystemPrompt?: string;
   modelOverride?: string;
   timeoutMs?: number;
+  /** Caller-supplied conversation (HTTP API): used instead of stored history; nothing is stored. */
+  context?: ChatMessage[];
+  /** Function tools the caller executes itself. */
+  clientTools?: ToolSpec[];
+  maxTokens?: number;
 }
 
 export interface EngineDeps {
@@ -165,6 +170,9 @@ export class RunEngine {
           ...(req.images ? { images: req.images } : {}),
           ...(req.extraSystemPrompt ? { extraSystemPrompt: req.extraSystemPrompt } : {}),
           ...(req.modelOverride ? { modelOverride: req.modelOverride } : {}),
+          ...(req.context ? { context: req.context } : {}),
+          ...(req.clientTools ? { clientTools: req.clientTools } : {}),
+          ...(req.maxTokens ? { maxTokens: req.maxTokens } : {}),
         },
         {
           config: this.deps.config(),

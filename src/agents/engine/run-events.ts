@@ -15,6 +15,8 @@ export type RunEvent =
   | { type: "text-delta"; delta: string; text: string }
   | { type: "tool-call"; call: ToolCall }
   | { type: "tool-result"; call: ToolCall; result: ToolOutcome }
+  /** The model called tools the caller runs itself; the run ends after this. */
+  | { type: "client-tool-calls"; calls: ToolCall[] }
   | { type: "usage"; usage: Usage }
   | { type: "end"; text: string; stopReason: StopReason; endedAt: number }
   | { type: "error"; message: string; kind: RunErrorKind; text: string; endedAt: number }
@@ -37,7 +39,9 @@ export interface RunResult {
   abortReason?: AbortReason;
   usage?: Usage;
   model?: { provider: string; model: string };
-  error?: { kind: RunErrorKind; message: string };
+  error?: { kind: RunErrorKind; message: string; providerStatus?: number };
+  /** Calls to caller-supplied tools that ended the run. */
+  toolCalls?: ToolCall[];
 }
 
 export type RunListener = (event: RunEvent) => void;

@@ -1,6 +1,8 @@
 // One agent run: prompt assembly, history, the streaming model turn, tool calls in a bounded
 // loop, and the transcript: the user turn is durable before the model is called, and partial
-// text is kept when a run is aborted or fails mid-stream.
+// text is kept when a run is aborted or fails mid-stream. HTTP callers may instead bring their
+// own conversation (`context`, nothing stored) and their own function tools (`clientTools`): a
+// call to one of those ends the run and is handed back to the caller.
 import type { OpenClawConfig } from "../../config/schema.js";
 import type { SubsystemLogger } from "../../logging/logger.js";
 import type { AgentSettings } from "../agent-config.js";
@@ -10,7 +12,7 @@ import { streamWithFallback } from "../providers/fallback.js";
 import { toChatMessages } from "../sessions/convert.js";
 import type { SessionStore, TranscriptMessage } from "../sessions/store.js";
 import { createTools, runTool, toolSpecs, type ToolPolicy } from "../tools/index.js";
-import { ProviderError, type ChatMessage, type ContentBlock, type ResolvedModel, type StopReason, type ToolCall, type Usage } from "../types.js";
+import { ProviderError, type ChatMessage, type ContentBlock, type ResolvedModel, type StopReason, type ToolCall, type ToolSpec, type Usage } from "../types.js";
 import type { AbortReason, RunErrorKind, RunEvent, RunResult } from "./run-events.js";
 import { compactHistory } from "./compaction.js";
 
@@ -25,6 +27,11 @@ export interface RunInput {
   extraSystemPrompt?: string;
   /** Replaces the agent's model chain (one `provider/model`). */
   modelOverride?: string;
+  /** The whole conversation, supplied by the caller: no stored history is read and nothing is written. */
+  context?: ChatMessage[];
+  /** Function tools the caller executes itself. */
+  clientTools?: ToolSpec[];
+  maxTokens?: number;
 }
 
 export interface RunDeps {
@@ -67,58 +74,92 @@ function assistantEntry(text: string, calls: ToolCall[], model: ResolvedModel | 
   return msg as unknown as TranscriptMessage;
 }
 
-export async function executeRun(input: RunInput, deps: RunDeps): Promise<Omit<RunResult, "sessionId"> & { sessionId: string }> {
+/** Where a run's turns go: the session's transcript, or nowhere for caller-supplied context. */
+interface Transcript {
+  sessionId: string;
+  append(messages: TranscriptMessage[]): Promise<unknown>;
+  patch(fields: Record<string, unknown>): Promise<unknown>;
+}
+
+async function openTranscript(input: RunInput, sessions: SessionStore): Promise<Transcript> {
+  if (input.context) return { sessionId: "", append: async () => undefined, patch: async () => undefined };
+  const { agent, sessionKey } = input;
+  const entry = await sessions.resolve(agent.id, sessionKey);
+  return {
+    sessionId: entry.sessionId,
+    append: (messages) => sessions.append(agent.id, sessionKey, messages),
+    patch: (fields) => sessions.patch(agent.id, sessionKey, fields),
+  };
+}
+
+async function modelChain(input: RunInput, deps: RunDeps): Promise<ResolvedModel[]> {
+  let refs = input.modelOverride ? [input.modelOverride] : input.agent.models;
+  if (refs.length === 0) {
+    // Nothing configured and no API keys: a local Ollama is used when it answers.
+    const local = await detectOllama(deps.signal);
+    if (local?.[0]) refs = [`ollama/${local[0]}`];
+  }
+  if (refs.length === 0) {
+    throw new Error(
+      `no model configured for agent "${input.agent.id}": set agents.defaults.model (e.g. "openai/gpt-4o-mini") and models.providers, set OPENAI_API_KEY or ANTHROPIC_API_KEY, or run Ollama on 127.0.0.1:11434`,
+    );
+  }
+  return refs.map((r) => resolveModelRef(r, deps.config, deps.env));
+}
+
+export async function executeRun(input: RunInput, deps: RunDeps): Promise<RunResult> {
   const { agent, sessionKey } = input;
   const startedAt = Date.now();
-  const base = { runId: input.runId, sessionKey, agentId: agent.id, startedAt };
   deps.emit({ type: "start", startedAt });
-  const entry = await deps.sessions.resolve(agent.id, sessionKey);
+  const transcript = await openTranscript(input, deps.sessions);
   let text = "";
   let usage: Usage | undefined;
   let model: ResolvedModel | undefined;
   let stopReason: StopReason = "stop";
+  let clientCalls: ToolCall[] = [];
 
   const finish = (extra: Partial<RunResult> & Pick<RunResult, "status">): RunResult => {
-    const result: RunResult = { ...base, sessionId: entry.sessionId, text, endedAt: Date.now(), ...extra };
+    const result: RunResult = { runId: input.runId, sessionKey, agentId: agent.id, startedAt, sessionId: transcript.sessionId, text, endedAt: Date.now(), ...extra };
     if (usage) result.usage = usage;
     if (model) result.model = { provider: model.provider, model: model.model };
+    if (clientCalls.length) result.toolCalls = clientCalls;
     return result;
   };
 
   const userContent: Record<string, unknown>[] = [{ type: "text", text: input.message }, ...(input.images ?? [])];
-  await deps.sessions.append(agent.id, sessionKey, [{ role: "user", content: userContent, timestamp: Date.now() } as unknown as TranscriptMessage]);
+  await transcript.append([{ role: "user", content: userContent, timestamp: Date.now() } as unknown as TranscriptMessage]);
 
   let stepText = "";
   let calls: ToolCall[] = [];
   try {
-    let refs = input.modelOverride ? [input.modelOverride] : agent.models;
-    if (refs.length === 0) {
-      // Nothing configured and no API keys: a local Ollama is used when it answers.
-      const local = await detectOllama(deps.signal);
-      if (local?.[0]) refs = [`ollama/${local[0]}`];
-    }
-    if (refs.length === 0) {
-      throw new Error(`no model configured for agent "${agent.id}": set agents.defaults.model (e.g. "openai/gpt-4o-mini") and models.providers, set OPENAI_API_KEY or ANTHROPIC_API_KEY, or run Ollama on 127.0.0.1:11434`);
-    }
-    const chain = refs.map((r) => resolveModelRef(r, deps.config, deps.env));
+    const chain = await modelChain(input, deps);
     const tools = createTools(agent.tools as ToolPolicy);
-    const specs = toolSpecs(tools);
-    let history = await deps.sessions.history(agent.id, sessionKey);
-    let system = await buildSystemPrompt({ agent, extraSystemPrompt: input.extraSystemPrompt, summary: history.summary, toolNames: tools.map((t) => t.name) });
-    let messages: ChatMessage[] = toChatMessages(history.messages);
-    const budget = Math.floor(chain[0]!.contextWindow * 0.8);
-    if (estimateTokens(system + JSON.stringify(messages)) > budget) {
-      await compactHistory({ agentId: agent.id, sessionKey, sessions: deps.sessions, model: chain[0]!, signal: deps.signal, keepLastTokens: Math.floor(budget / 2), log: deps.log });
-      history = await deps.sessions.history(agent.id, sessionKey);
-      system = await buildSystemPrompt({ agent, extraSystemPrompt: input.extraSystemPrompt, summary: history.summary, toolNames: tools.map((t) => t.name) });
+    const clientNames = new Set((input.clientTools ?? []).map((t) => t.name));
+    const specs = [...toolSpecs(tools).filter((t) => !clientNames.has(t.name)), ...(input.clientTools ?? [])];
+    const toolNames = tools.map((t) => t.name);
+    let messages: ChatMessage[];
+    let system: string;
+    if (input.context) {
+      messages = [...input.context];
+      system = await buildSystemPrompt({ agent, extraSystemPrompt: input.extraSystemPrompt, toolNames });
+    } else {
+      let history = await deps.sessions.history(agent.id, sessionKey);
+      system = await buildSystemPrompt({ agent, extraSystemPrompt: input.extraSystemPrompt, summary: history.summary, toolNames });
       messages = toChatMessages(history.messages);
+      const budget = Math.floor(chain[0]!.contextWindow * 0.8);
+      if (estimateTokens(system + JSON.stringify(messages)) > budget) {
+        await compactHistory({ agentId: agent.id, sessionKey, sessions: deps.sessions, model: chain[0]!, signal: deps.signal, keepLastTokens: Math.floor(budget / 2), log: deps.log });
+        history = await deps.sessions.history(agent.id, sessionKey);
+        system = await buildSystemPrompt({ agent, extraSystemPrompt: input.extraSystemPrompt, summary: history.summary, toolNames });
+        messages = toChatMessages(history.messages);
+      }
     }
 
     for (let step = 1; ; step++) {
       stepText = "";
       calls = [];
-      const stream = streamWithFallback(chain, { system, messages, tools: step <= MAX_TOOL_STEPS ? specs : [], signal: deps.signal });
-      for await (const ev of stream) {
+      const req = { system, messages, tools: step <= MAX_TOOL_STEPS ? specs : [], signal: deps.signal, ...(input.maxTokens ? { maxTokens: input.maxTokens } : {}) };
+      for await (const ev of streamWithFallback(chain, req)) {
         if (ev.type === "model") {
           model = ev.model;
           deps.emit({ type: "model", model: ev.model });
@@ -133,11 +174,12 @@ export async function executeRun(input: RunInput, deps: RunDeps): Promise<Omit<R
           deps.emit({ type: "usage", usage: ev.usage });
         } else if (ev.type === "stop") stopReason = ev.reason;
       }
-      await deps.sessions.append(agent.id, sessionKey, [assistantEntry(stepText, calls, model, usage, calls.length ? "toolUse" : stopReason)]);
+      await transcript.append([assistantEntry(stepText, calls, model, usage, calls.length ? "toolUse" : stopReason)]);
       if (calls.length === 0) break;
       messages.push({ role: "assistant", content: stepText, toolCalls: calls });
       const results: TranscriptMessage[] = [];
       for (const call of calls) {
+        if (clientNames.has(call.name)) continue;
         deps.emit({ type: "tool-call", call });
         const r = await runTool(tools, call, { workspace: agent.workspace, signal: deps.signal, agentId: agent.id, sessionKey });
         const outcome = { content: r.content, isError: r.isError === true };
@@ -145,11 +187,18 @@ export async function executeRun(input: RunInput, deps: RunDeps): Promise<Omit<R
         messages.push({ role: "tool", toolCallId: call.id, toolName: call.name, content: r.content, isError: outcome.isError });
         results.push({ role: "toolResult", toolCallId: call.id, toolName: call.name, content: [{ type: "text", text: r.content }], isError: outcome.isError, timestamp: Date.now() } as unknown as TranscriptMessage);
       }
-      await deps.sessions.append(agent.id, sessionKey, results);
+      await transcript.append(results);
+      clientCalls = calls.filter((c) => clientNames.has(c.name));
+      if (clientCalls.length > 0) {
+        // The caller runs these itself and continues the conversation with their results.
+        stopReason = "tool_calls";
+        deps.emit({ type: "client-tool-calls", calls: clientCalls });
+        break;
+      }
       if (deps.signal.aborted) throw deps.signal.reason ?? new Error("aborted");
       if (step > MAX_TOOL_STEPS) break;
     }
-    await deps.sessions.patch(agent.id, sessionKey, {
+    await transcript.patch({
       ...(model ? { model: model.model, modelProvider: model.provider, contextTokens: model.contextWindow } : {}),
       ...(usage ? { inputTokens: usage.input, outputTokens: usage.output, totalTokens: usage.input + usage.output } : {}),
       abortedLastRun: false,
@@ -159,13 +208,11 @@ export async function executeRun(input: RunInput, deps: RunDeps): Promise<Omit<R
   } catch (err) {
     if (stepText || calls.length) {
       // Keep what the model had said when the run stopped.
-      await deps.sessions
-        .append(agent.id, sessionKey, [assistantEntry(stepText, [], model, usage, deps.signal.aborted ? "aborted" : "error")])
-        .catch(() => {});
+      await transcript.append([assistantEntry(stepText, [], model, usage, deps.signal.aborted ? "aborted" : "error")]).catch(() => {});
     }
     if (deps.signal.aborted) {
       const reason = deps.abortReason();
-      await deps.sessions.patch(agent.id, sessionKey, { abortedLastRun: true }).catch(() => {});
+      await transcript.patch({ abortedLastRun: true }).catch(() => {});
       deps.emit({ type: "aborted", reason, text, endedAt: Date.now() });
       return finish({ status: "aborted", abortReason: reason, stopReason: "stop" });
     }
@@ -173,6 +220,8 @@ export async function executeRun(input: RunInput, deps: RunDeps): Promise<Omit<R
     const message = err instanceof Error ? err.message : String(err);
     deps.log.warn(`run failed run=${input.runId} session=${sessionKey}: ${message}`);
     deps.emit({ type: "error", message, kind, text, endedAt: Date.now() });
-    return finish({ status: "error", error: { kind, message } });
+    const result = finish({ status: "error", error: { kind, message } });
+    if (err instanceof ProviderError) result.error!.providerStatus = err.status;
+    return result;
   }
 }
