@@ -34,6 +34,8 @@ const AgentDefaultsSchema = strictObject({
   userTimezone: Str(),
   subagents: Type.Optional(openObject()),
   compaction: Type.Optional(openObject()),
+  /** Embeddings for /v1/embeddings and memory search: `model` is `provider/model`. */
+  memorySearch: Type.Optional(openObject()),
 });
 
 const AgentEntrySchema = strictObject({

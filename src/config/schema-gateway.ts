@@ -75,6 +75,8 @@ const HttpSchema = strictObject({
           maxImageParts: Int(),
           maxTotalImageBytes: Int(1),
           images: Type.Optional(ImageInputsSchema),
+          /** Ours: the OpenAI `user` field selects a durable session only when this is true. */
+          sessionFromUser: Bool(),
         }),
       ),
       responses: Type.Optional(
@@ -84,10 +86,13 @@ const HttpSchema = strictObject({
           maxUrlParts: Int(),
           files: Type.Optional(FileInputsSchema),
           images: Type.Optional(ImageInputsSchema),
+          sessionFromUser: Bool(),
         }),
       ),
     }),
   ),
+  /** Ours: browser clients (LobeChat "client mode") calling /v1 from another origin. */
+  cors: Type.Optional(strictObject({ allowedOrigins: List() })),
   securityHeaders: Type.Optional(
     strictObject({
       strictTransportSecurity: Type.Optional(Type.Union([Type.String(), Type.Literal(false)])),

@@ -23,6 +23,7 @@ import { HealthMonitor, type AgentDescriptor } from "./health-monitor.js";
 import { buildHello } from "./hello.js";
 import { createHttpHandler, type HttpStage } from "./http/router.js";
 import { probesStage } from "./http/probes.js";
+import { builtinHttpStages } from "./http/stages.js";
 import { acquireGatewayLock, type GatewayLockHandle } from "./lock.js";
 import { closeServer, listenAlias, listenWithRetry } from "./listen.js";
 import { MethodRegistry, type MethodDef } from "./methods/registry.js";
@@ -63,8 +64,8 @@ export interface GatewayOptions {
   listenRetryDelayMs?: number;
   /** How long stop() waits for in-flight HTTP requests before cutting them. */
   drainTimeoutMs?: number;
-  /** Extra HTTP stages (later issues); they run before the probes. */
-  httpStages?: HttpStage[];
+  /** Extra HTTP stages, built with this gateway's services; they run before the built-in ones. */
+  httpStages?: ((gw: GatewayServices) => HttpStage)[];
   /** Extra methods (later issues). */
   methods?: MethodDef[];
   /** Called with human-facing startup lines (the CLI prints them). */
@@ -336,8 +337,13 @@ export class Gateway implements GatewayServices {
   }
 
   async #listen(port: number) {
+    const stages: HttpStage[] = [
+      ...(this.#opts.httpStages ?? []).map((make) => make(this)),
+      ...builtinHttpStages(this),
+      probesStage(this.#readinessSource()),
+    ];
     const handler = createHttpHandler({
-      stages: () => [...(this.#opts.httpStages ?? []), probesStage(this.#readinessSource())],
+      stages: () => stages,
       describe: (req) => describeClient(req, this.#proxies),
       hsts: () => this.config().gateway?.http?.securityHeaders?.strictTransportSecurity,
       onError: (err, req) => this.#log.error(`http ${req.method} ${req.url} failed: ${(err as Error).stack ?? err}`),

@@ -43,7 +43,7 @@ async function ensureDevConfig(configPath: string, stateDir: string, env: NodeJS
   const workspace = resolveWorkspaceDir(env);
   await fs.mkdir(workspace, { recursive: true, mode: 0o700 });
   const config = {
-    gateway: { mode: "local", bind: "loopback" },
+    gateway: { mode: "local", bind: "loopback", http: { endpoints: { chatCompletions: { enabled: true }, responses: { enabled: true } } } },
     agents: {
       defaults: { workspace, skipBootstrap: true },
       list: [{ id: "dev", default: true, workspace, identity: DEV_IDENTITY }],

@@ -1,5 +1,6 @@
 // The staged HTTP router: stages run in order and the first that handles a request wins;
 // later issues add stages (hooks, /v1, /tools/invoke, Control UI) without touching this file.
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { applySecurityHeaders, notFound, sendText } from "./respond.js";
 
@@ -9,6 +10,8 @@ export interface HttpRequestContext {
   remoteAddress: string;
   /** True for a direct loopback connection without proxy headers. */
   isLocal: boolean;
+  /** Echoed from `x-request-id` when the client sent a sane one, else generated; set on the response. */
+  requestId: string;
 }
 
 /** Returns true when it handled the request. */
@@ -34,7 +37,10 @@ export function createHttpHandler(opts: RouterOptions) {
       sendText(res, 400, "Bad Request");
       return;
     }
-    const ctx: HttpRequestContext = { url, ...opts.describe(req) };
+    const incoming = req.headers["x-request-id"];
+    const requestId = typeof incoming === "string" && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+    res.setHeader("x-request-id", requestId);
+    const ctx: HttpRequestContext = { url, requestId, ...opts.describe(req) };
     try {
       for (const stage of opts.stages()) {
         if (await stage.handle(req, res, ctx)) return;
