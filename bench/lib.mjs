@@ -97,14 +97,25 @@ export async function runBench(name, main) {
 // ---------------------------------------------------------------------------------------------
 // Gateway state and processes.
 
-/** A fresh state dir with the bench config; `env` points the gateway and the CLI at it. */
-export function makeState(label = "gw") {
+/** A fresh temp dir under the OS temp dir, removed when the benchmark ends (like state dirs). */
+export function makeTempDir(label = "tmp") {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ocbench-${label}-`));
   tempDirs.add(dir);
+  return dir;
+}
+
+/**
+ * A fresh state dir with the bench config; `env` points the gateway and the CLI at it. `extra` is
+ * merged into the config at the top level (e.g. `models`, `agents`); it may be a function of the
+ * state dir, for paths inside it.
+ */
+export function makeState(label = "gw", extra = {}) {
+  const dir = makeTempDir(label);
   const configPath = path.join(dir, "openclaw.json");
   const config = {
     gateway: { mode: "local", auth: { mode: "token", token: TOKEN } },
     logging: { file: path.join(dir, "gateway.log") },
+    ...(typeof extra === "function" ? extra(dir) : extra),
   };
   fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
   const env = { ...process.env, OPENCLAW_STATE_DIR: dir, OPENCLAW_CONFIG_PATH: configPath, TMPDIR: dir };
@@ -285,9 +296,12 @@ export async function pollWsHello(child, port, { intervalMs = 5, timeoutMs = 30_
   throw new Error(`no hello-ok within ${timeoutMs} ms (last error: ${lastErr?.message}); output:\n${child.output}`);
 }
 
-/** Starts a gateway on a fresh port and waits until it answers the WS handshake. */
-export async function startGateway(label = "gw", opts = {}) {
-  const state = makeState(label);
+/**
+ * Starts a gateway on a fresh port and waits until it answers the WS handshake. `opts.config` is
+ * extra config for `makeState`; the other options go to `spawnGateway`.
+ */
+export async function startGateway(label = "gw", { config, ...opts } = {}) {
+  const state = makeState(label, config);
   const port = await freePort();
   const child = spawnGateway(state, port, opts);
   const { ws } = await pollWsHello(child, port, { intervalMs: 20, timeoutMs: 30_000 });
@@ -336,6 +350,105 @@ export function readRss(pid) {
     return m ? Number(m[1]) * 1024 : NaN;
   };
   return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
+}
+
+// ---------------------------------------------------------------------------------------------
+// CPU profiles (`node --cpu-prof`) of the bundled gateway.
+
+/** For a dist file: sorted [line, module] markers from esbuild's `// path` comments. */
+const markerCache = new Map();
+export function markers(file) {
+  if (!markerCache.has(file)) {
+    const list = [];
+    let text = "";
+    try {
+      text = fs.readFileSync(file, "utf8");
+      text.split("\n").forEach((l, i) => {
+        const m = /^\/\/ ((?:src|node_modules|build)\/\S+)$/.exec(l);
+        if (m) list.push([i, m[1]]);
+      });
+    } catch {}
+    // The chunk that defines esbuild's CommonJS glue (the comments alone no longer tell: a build
+    // with minifyWhitespace drops them, and then every chunk is just its file name).
+    list.glue = /\bvar __commonJS\s*=/.test(text);
+    markerCache.set(file, list);
+  }
+  return markerCache.get(file);
+}
+
+/** Original module of a user-code frame; dependencies grouped by package. */
+export function moduleOf(frame) {
+  const file = fileURLToPath(frame.url);
+  let mod = path.relative(ROOT, file);
+  const list = markers(file);
+  // esbuild's glue (__commonJS/__require/__toESM): its self time is mostly the lazy compile of
+  // the bundled CommonJS module being required.
+  if (list.length === 0 && list.glue) return "esbuild glue: requiring bundled CJS deps";
+  for (const [line, name] of list) {
+    if (line <= frame.lineNumber) mod = name;
+    else break;
+  }
+  const pkg = /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(mod);
+  return pkg ? `dep ${pkg[1]}` : mod;
+}
+
+export const isUser = (cf) => cf.url.startsWith("file://");
+
+/**
+ * Where CPU time went in a `.cpuprofile`, over samples whose time is in [fromUs, toUs] (profile
+ * clock, CLOCK_MONOTONIC µs; defaults: the whole profile). Returns ms per key for:
+ * - `byFunction`: the leaf frame (self time): `name (module)` for our code and bundled deps,
+ *   `name (node:...)` for Node internals, `name (native)` for V8 builtins;
+ * - `byModule`: the nearest frame of our code or a bundled dependency on the stack (so builtins
+ *   and Node internals count towards the module that called them), else "node internals";
+ * "(garbage collector)", "(idle)" and "(program)" are keys of both; `total` is all the ms.
+ */
+export function profileTime(profile, { fromUs = -Infinity, toUs = Infinity } = {}) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const keyCache = new Map();
+  const keysOf = (id) => {
+    let k = keyCache.get(id);
+    if (!k) {
+      const leaf = byId.get(id).callFrame;
+      const name = leaf.functionName || "(anonymous)";
+      let fn;
+      if (["(garbage collector)", "(idle)", "(program)", "(root)"].includes(leaf.functionName)) fn = leaf.functionName;
+      else if (isUser(leaf)) fn = `${name} (${moduleOf(leaf)})`;
+      else if (leaf.url) fn = `${name} (${leaf.url.replace(/^node:internal\//, "node:")})`;
+      else fn = `${name} (native)`;
+      let mod = fn.startsWith("(") ? fn : "node internals";
+      if (!fn.startsWith("(")) {
+        for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
+          const cf = byId.get(cur).callFrame;
+          if (isUser(cf)) {
+            mod = moduleOf(cf);
+            break;
+          }
+        }
+      }
+      k = { fn, mod };
+      keyCache.set(id, k);
+    }
+    return k;
+  };
+  const byFunction = new Map();
+  const byModule = new Map();
+  let total = 0;
+  let t = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const prev = t;
+    t += profile.timeDeltas[i] ?? 0;
+    if (t < fromUs) continue;
+    if (t > toUs) break;
+    const dt = (t - prev) / 1000;
+    const { fn, mod } = keysOf(profile.samples[i]);
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + dt);
+    byModule.set(mod, (byModule.get(mod) ?? 0) + dt);
+    total += dt;
+  }
+  return { byFunction, byModule, total };
 }
 
 // ---------------------------------------------------------------------------------------------

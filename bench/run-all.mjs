@@ -18,6 +18,7 @@ const BENCHES = [
   { name: "rpc", timeoutMs: 3 * 60_000 },
   { name: "cli", timeoutMs: 6 * 60_000 },
   { name: "http", timeoutMs: 5 * 60_000 },
+  { name: "agents", timeoutMs: 10 * 60_000 },
 ].filter((b) => !ONLY || ONLY.has(b.name));
 const README = path.join(ROOT, "bench", "README.md");
 const START = "<!-- figures:start -->";
@@ -114,6 +115,37 @@ function figureRows(r) {
         ["`GET /health`: gateway / bare req/s", `${Math.round(r.ratio * 100)}%`, "≥ 80%", "", mark(r.met)],
         ["`GET /health`: server CPU per request, gateway / bare", `${r.serverUsPerReq.gateway} / ${r.serverUsPerReq.bare} µs`, "", "", ""],
       ];
+    case "agents": {
+      if (!r.ok) return failed("Agent runs");
+      const g = r.gateway;
+      const x = r.rss;
+      const failures = Object.entries(r.failures ?? {}).map(([k, v]) => `${fmtInt(v)} ${k}`).join(", ");
+      return [
+        [
+          "Agent run (`chat.send` → `final`), 1 client, fake provider: added latency p50 (gateway p50 − direct `fetch` p50)",
+          `${g.addedP50Ms} ms (${g.p50Ms} − ${r.direct.p50Ms} ms)`,
+          "≤ 3 ms",
+          "",
+          mark(r.met.addedLatency),
+        ],
+        ["Agent run, 1 client: gateway p99 / direct p99", `${g.p99Ms} / ${r.direct.p99Ms} ms`, "", "", ""],
+        [
+          `Agent runs/s, ${r.concurrency} sessions in flight, vs direct calls/s with ${r.concurrency} callers`,
+          `${fmtInt(g.runsPerSec)} runs/s = ${round(g.ratio * 100, 1)}% of ${fmtInt(r.direct.callsPerSec)}/s`,
+          "≥ 20% of direct",
+          "3–4 runs/s (~0.01%)",
+          mark(r.met.throughput),
+        ],
+        [
+          `RSS after the first ${fmtInt(x.firstRuns)} agent runs → after ${fmtInt(x.runs)} (${x.stoppedEarly ? "**stopped early**, " : ""}5 s idle each)`,
+          `${x.firstMB} MB → ${x.afterMB} MB (${x.growthMB >= 0 ? "+" : ""}${x.growthMB} MB)`,
+          "≤ 30 MB growth",
+          "",
+          mark(r.met.rss),
+        ],
+        ...(failures ? [["Agent runs that failed (error / aborted / refused / timeout)", failures, "0", "", "**no**"]] : []),
+      ];
+    }
     default:
       return [];
   }
@@ -138,6 +170,14 @@ function renderTable(meta, results) {
     lines.push(
       `HTTP: load generator at ${http.cpuPct.client}% of a core, gateway at ${http.cpuPct.gatewayServer}%, bare server at ${http.cpuPct.bareServer}% ` +
         "(when the client is at ~100% the run is client-bound; see the caveats above).",
+    );
+  }
+  const agents = results.find((r) => r.bench === "agents" && r.ok);
+  if (agents) {
+    lines.push("");
+    lines.push(
+      `Agents: gateway CPU ${fmtInt(agents.gateway.cpuUsPerRunSequential)} µs per run one at a time, ${fmtInt(agents.gateway.cpuUsPerRun)} µs per run at ${agents.concurrency} in flight; ` +
+        `RSS peak ${agents.rss.peakMB} MB during ${fmtInt(agents.rss.runs)} runs at ${fmtInt(agents.rss.runsPerSec)} runs/s (bench process, gateway and fake provider share the cores; see the caveats above).`,
     );
   }
   return lines.join("\n");

@@ -10,8 +10,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { ROOT, freePort, machineInfo, makeState, nodeFloorOnce, pollWsHello, printJson, printTable, requireBuild, round, runBench, spawnGateway, stats, stopChild, wsClose } from "./lib.mjs";
+import { freePort, isUser, machineInfo, makeState, moduleOf, nodeFloorOnce, pollWsHello, printJson, printTable, requireBuild, round, runBench, spawnGateway, stats, stopChild, wsClose } from "./lib.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -22,41 +21,6 @@ const RUNS = Math.max(1, Math.min(10, opt("--runs", 3)));
 const TOP = Math.max(5, Math.min(100, opt("--top", 20)));
 const KEEP = args.includes("--keep");
 
-/** For a dist file: sorted [line, module] markers from esbuild's `// path` comments. */
-const markerCache = new Map();
-function markers(file) {
-  if (!markerCache.has(file)) {
-    const list = [];
-    try {
-      fs.readFileSync(file, "utf8")
-        .split("\n")
-        .forEach((l, i) => {
-          const m = /^\/\/ ((?:src|node_modules|build)\/\S+)$/.exec(l);
-          if (m) list.push([i, m[1]]);
-        });
-    } catch {}
-    markerCache.set(file, list);
-  }
-  return markerCache.get(file);
-}
-
-/** Original module of a user-code frame; dependencies grouped by package. */
-function moduleOf(frame) {
-  const file = fileURLToPath(frame.url);
-  let mod = path.relative(ROOT, file);
-  const list = markers(file);
-  // A dist chunk without module comments holds esbuild's glue (__commonJS/__require/__toESM);
-  // its self time is mostly the lazy compile of the bundled CommonJS module being required.
-  if (list.length === 0 && mod.startsWith("dist/chunks/chunk-")) return "esbuild glue: requiring bundled CJS deps";
-  for (const [line, name] of list) {
-    if (line <= frame.lineNumber) mod = name;
-    else break;
-  }
-  const pkg = /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(mod);
-  return pkg ? `dep ${pkg[1]}` : mod;
-}
-
-const isUser = (cf) => cf.url.startsWith("file://");
 const isInternal = (cf) => cf.url.startsWith("node:");
 
 /**

@@ -46,7 +46,7 @@ describe("probes", () => {
 
 describe("unmatched and malformed", () => {
   it("unknown paths are 404 text/plain Not Found", async () => {
-    const res = await fetch(gw.httpUrl + "/v1/models");
+    const res = await fetch(gw.httpUrl + "/no/such/path");
     expect(res.status).toBe(404);
     expect(res.headers.get("content-type")).toBe("text/plain; charset=utf-8");
     expect(await res.text()).toBe("Not Found");

@@ -1,5 +1,6 @@
 // Which agents exist and how each runs: id, name, workspace, model chain, tools policy and
 // timeouts, from `agents.defaults` + `agents.list[]` (spec 5.3).
+import fs from "node:fs/promises";
 import path from "node:path";
 import type { OpenClawConfig } from "../config/schema.js";
 import { resolveWorkspaceDir } from "../config/paths.js";
@@ -55,4 +56,9 @@ export function resolveAgent(config: OpenClawConfig, agentId: string, env: NodeJ
   if (entry?.name) settings.name = entry.name;
   if (entry?.identity) settings.identity = entry.identity;
   return settings;
+}
+
+/** Creates the agent's workspace directory (0700) when it does not exist yet. */
+export async function ensureWorkspace(agent: AgentSettings): Promise<void> {
+  await fs.mkdir(agent.workspace, { recursive: true, mode: 0o700 });
 }

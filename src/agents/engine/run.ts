@@ -5,7 +5,7 @@
 // call to one of those ends the run and is handed back to the caller.
 import type { OpenClawConfig } from "../../config/schema.js";
 import type { SubsystemLogger } from "../../logging/logger.js";
-import type { AgentSettings } from "../agent-config.js";
+import { ensureWorkspace, type AgentSettings } from "../agent-config.js";
 import { buildSystemPrompt, estimateTokens } from "../prompt.js";
 import { detectOllama, resolveModelRef } from "../providers/resolve.js";
 import { streamWithFallback } from "../providers/fallback.js";
@@ -133,6 +133,7 @@ export async function executeRun(input: RunInput, deps: RunDeps): Promise<RunRes
   let calls: ToolCall[] = [];
   try {
     const chain = await modelChain(input, deps);
+    await ensureWorkspace(agent);
     const tools = createTools(agent.tools as ToolPolicy);
     const clientNames = new Set((input.clientTools ?? []).map((t) => t.name));
     const specs = [...toolSpecs(tools).filter((t) => !clientNames.has(t.name)), ...(input.clientTools ?? [])];

@@ -2,6 +2,7 @@
 // and the session endpoints. Loopback is not special here; the rate limiter decides exemptions.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { authorizeHttpBearer } from "../auth/authorize.js";
+import { hasScope } from "../../protocol/scopes.js";
 import type { GatewayServices } from "../services.js";
 import { sendJson } from "./respond.js";
 
@@ -17,5 +18,25 @@ export function requireBearer(gw: GatewayServices, req: IncomingMessage, res: Se
   } else {
     sendJson(res, 401, { error: { message: "Unauthorized", type: "unauthorized" } }, { "WWW-Authenticate": 'Bearer realm="openclaw"' });
   }
+  return false;
+}
+
+/**
+ * Spec 4.3: shared-secret bearers get the full CLI scope set; with auth `none` or trusted-proxy a
+ * caller may narrow its scopes with `x-openclaw-scopes`. Returns the missing scope, or null.
+ */
+export function missingHttpScope(gw: GatewayServices, req: IncomingMessage, required: string): string | null {
+  const mode = gw.auth().mode;
+  const raw = req.headers["x-openclaw-scopes"];
+  if ((mode !== "none" && mode !== "trusted-proxy") || raw === undefined) return null;
+  const scopes = (Array.isArray(raw) ? raw.join(",") : raw).split(",").map((s) => s.trim()).filter(Boolean);
+  return hasScope(scopes, required) ? null : required;
+}
+
+/** Answers 403 `{ok:false, error:{type:"forbidden", message:"missing scope: X"}}` and returns false when a scope is missing. */
+export function requireHttpScope(gw: GatewayServices, req: IncomingMessage, res: ServerResponse, required: string): boolean {
+  const missing = missingHttpScope(gw, req, required);
+  if (!missing) return true;
+  sendJson(res, 403, { ok: false, error: { type: "forbidden", message: `missing scope: ${missing}` } });
   return false;
 }

@@ -1,9 +1,45 @@
-// The gateway's HTTP stages in the reference's order (spec 4.1). The probes come last and are
-// added by the gateway itself; the first stage that handles a request wins.
+// The gateway's HTTP stages in the reference's order (spec 4.1). Each endpoint family is loaded
+// on its first request (a path check decides), so startup never pays for code a gateway may
+// never serve. The probes come last and are added by the gateway itself; the first stage that
+// handles a request wins.
 import type { GatewayServices } from "../services.js";
 import type { HttpStage } from "./router.js";
 
+type StageFactory = (gw: GatewayServices) => HttpStage;
+
+/** A stage whose module is imported the first time a request could be for it. */
+function lazyStage(gw: GatewayServices, name: string, mayHandle: (path: string) => boolean, load: () => Promise<StageFactory>): HttpStage {
+  let stage: Promise<HttpStage> | undefined;
+  return {
+    name,
+    async handle(req, res, ctx) {
+      if (!mayHandle(ctx.url.pathname)) return false;
+      stage ??= load().then((make) => make(gw));
+      return (await stage).handle(req, res, ctx);
+    },
+  };
+}
+
+function hooksBase(gw: GatewayServices): string | null {
+  const hooks = gw.config().hooks;
+  if (hooks?.enabled !== true) return null;
+  const p = (hooks.path ?? "/hooks").replace(/\/+$/, "");
+  return p || null;
+}
+
 export function builtinHttpStages(gw: GatewayServices): HttpStage[] {
-  void gw;
-  return [];
+  const v1 = (p: string) => p.startsWith("/v1/") || p === "/v1";
+  const hooks = hooksBase(gw);
+  const stages: HttpStage[] = [];
+  if (hooks) {
+    stages.push(lazyStage(gw, "hooks", (p) => p === hooks || p.startsWith(`${hooks}/`), async () => (await import("./hooks/index.js")).hooksStage));
+  }
+  stages.push(
+    lazyStage(gw, "models", v1, async () => (await import("./openai/models.js")).modelsStage),
+    lazyStage(gw, "embeddings", v1, async () => (await import("./openai/embeddings.js")).embeddingsStage),
+    lazyStage(gw, "tools-invoke", (p) => p === "/tools/invoke", async () => (await import("./tools-invoke.js")).toolsInvokeStage),
+    lazyStage(gw, "responses", v1, async () => (await import("./openai/responses.js")).responsesStage),
+    lazyStage(gw, "chat-completions", v1, async () => (await import("./openai/chat-completions.js")).chatCompletionsStage),
+  );
+  return stages;
 }
