@@ -160,6 +160,12 @@ export const Messages = {
     "gateway.auth has both token and password set; set gateway.auth.mode to \"token\" or \"password\"",
   nonLoopbackControlUi:
     "non-loopback Control UI requires gateway.controlUi.allowedOrigins (set explicit origins), or set gateway.controlUi.dangerouslyAllowHostHeaderOriginFallback=true to use Host-header origin fallback mode",
+  hooksTokenRequired: "hooks.enabled requires hooks.token",
+  hooksRootPath: "hooks.path may not be '/'",
+  hooksTokenMatchesGateway:
+    "Invalid config: hooks.token must not match gateway auth token. Set a distinct hooks.token for hook ingress.",
+  hooksQueryToken:
+    "Hook token must be provided via Authorization: Bearer <token> or X-OpenClaw-Token header (query parameters are not allowed).",
   tailnetUnavailable: "gateway bind=tailnet found no Tailscale 100.x address on this host; falling back to 127.0.0.1",
 } as const;
 

@@ -5,9 +5,9 @@
 import type { IncomingMessage } from "node:http";
 import { AuthRateLimiter, type RateLimitSettings } from "../../auth/rate-limit.js";
 import { safeEqualSecret } from "../../auth/secret-compare.js";
+import { Messages } from "../../../errors.js";
 
-export const HOOK_QUERY_TOKEN_MESSAGE =
-  "Hook token must be provided via Authorization: Bearer <token> or X-OpenClaw-Token header (query parameters are not allowed).";
+export const HOOK_QUERY_TOKEN_MESSAGE = Messages.hooksQueryToken;
 
 export const HOOK_RATE_LIMIT: RateLimitSettings = { maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000, exemptLoopback: false };
 

@@ -2,6 +2,7 @@
 // policy, mappings and presets. The startup refusals live here; `validateHooksConfig` is what
 // startup calls to turn them into exit-78 lines before anything listens.
 import path from "node:path";
+import { Messages } from "../../../errors.js";
 import type { OpenClawConfig } from "../../../config/schema.js";
 import { resolveConfigPath } from "../../../config/paths.js";
 import { isValidSessionKey, parseSessionKey } from "../../../agents/sessions/keys.js";
@@ -13,11 +14,11 @@ export const DEFAULT_HOOKS_PATH = "/hooks";
 export const DEFAULT_HOOKS_MAX_BODY_BYTES = 256 * 1024;
 
 /** The reference's exact refusals. */
+/** The reference's startup refusals for hooks (kept in the error registry). */
 export const HookConfigMessages = {
-  tokenRequired: "hooks.enabled requires hooks.token",
-  rootPath: "hooks.path may not be '/'",
-  tokenMatchesGateway:
-    "Invalid config: hooks.token must not match gateway auth token. Set a distinct hooks.token for hook ingress.",
+  tokenRequired: Messages.hooksTokenRequired,
+  rootPath: Messages.hooksRootPath,
+  tokenMatchesGateway: Messages.hooksTokenMatchesGateway,
 } as const;
 
 export interface HooksSettings {
