@@ -31,13 +31,19 @@ export class DedupeCache<T> {
   set(key: string, value: T): void {
     this.#entries.delete(key);
     this.#entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
-    if (this.#entries.size > this.max) this.sweep();
+    // Insertion order is expiry order (one TTL for all), so the oldest entries go first and a
+    // full sweep is never needed on the hot path.
     while (this.#entries.size > this.max) this.#entries.delete(this.#entries.keys().next().value!);
+    const oldest = this.#entries.values().next().value;
+    if (oldest && oldest.expiresAt <= this.now()) this.sweep();
   }
 
   sweep(): void {
     const t = this.now();
-    for (const [k, e] of this.#entries) if (e.expiresAt <= t) this.#entries.delete(k);
+    for (const [k, e] of this.#entries) {
+      if (e.expiresAt > t) break; // the rest are younger
+      this.#entries.delete(k);
+    }
   }
 
   get size(): number {

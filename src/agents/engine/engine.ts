@@ -9,6 +9,7 @@ import type { ChatMessage, ContentBlock, ToolSpec } from "../types.js";
 import { KeyedQueue, Semaphore } from "./concurrency.js";
 import { DedupeCache } from "./dedupe.js";
 import { executeRun } from "./run.js";
+import { RunResources } from "./run-resources.js";
 import type { AbortReason, RunEvent, RunListener, RunResult } from "./run-events.js";
 
 export interface RunRequest {
@@ -101,6 +102,7 @@ export class RunEngine {
   readonly #active = new Map<string, RunHandle>();
   readonly #finished = new DedupeCache<RunResult>();
   readonly #watchers = new Set<(run: RunHandle) => void>();
+  readonly #resources = new RunResources();
   #accepting = true;
 
   constructor(private readonly deps: EngineDeps) {
@@ -180,6 +182,7 @@ export class RunEngine {
           sessions: this.deps.sessions,
           log: this.deps.log(),
           emit: (e) => handle.emit(e),
+          resources: this.#resources,
           signal: handle.signal,
           abortReason: () => handle.abortReason,
         },

@@ -5,13 +5,14 @@
 // call to one of those ends the run and is handed back to the caller.
 import type { OpenClawConfig } from "../../config/schema.js";
 import type { SubsystemLogger } from "../../logging/logger.js";
-import { ensureWorkspace, type AgentSettings } from "../agent-config.js";
+import type { AgentSettings } from "../agent-config.js";
 import { buildSystemPrompt, estimateTokens } from "../prompt.js";
 import { detectOllama, resolveModelRef } from "../providers/resolve.js";
 import { streamWithFallback } from "../providers/fallback.js";
 import { toChatMessages } from "../sessions/convert.js";
 import type { SessionStore, TranscriptMessage } from "../sessions/store.js";
-import { createTools, runTool, toolSpecs, type ToolPolicy } from "../tools/index.js";
+import { runTool, type ToolPolicy } from "../tools/index.js";
+import type { RunResources } from "./run-resources.js";
 import { ProviderError, type ChatMessage, type ContentBlock, type ResolvedModel, type StopReason, type ToolCall, type ToolSpec, type Usage } from "../types.js";
 import type { AbortReason, RunErrorKind, RunEvent, RunResult } from "./run-events.js";
 import { compactHistory } from "./compaction.js";
@@ -40,6 +41,7 @@ export interface RunDeps {
   sessions: SessionStore;
   log: SubsystemLogger;
   emit: (event: RunEvent) => void;
+  resources: RunResources;
   signal: AbortSignal;
   abortReason: () => AbortReason;
 }
@@ -133,10 +135,10 @@ export async function executeRun(input: RunInput, deps: RunDeps): Promise<RunRes
   let calls: ToolCall[] = [];
   try {
     const chain = await modelChain(input, deps);
-    await ensureWorkspace(agent);
-    const tools = createTools(agent.tools as ToolPolicy);
+    await deps.resources.workspace(agent);
+    const { tools, specs: agentSpecs } = deps.resources.toolset(agent.tools as ToolPolicy);
     const clientNames = new Set((input.clientTools ?? []).map((t) => t.name));
-    const specs = [...toolSpecs(tools).filter((t) => !clientNames.has(t.name)), ...(input.clientTools ?? [])];
+    const specs = clientNames.size ? [...agentSpecs.filter((t) => !clientNames.has(t.name)), ...input.clientTools!] : agentSpecs;
     const toolNames = tools.map((t) => t.name);
     let messages: ChatMessage[];
     let system: string;

@@ -57,6 +57,7 @@ export class Broadcaster {
 
   /** Sends an event to every eligible peer; returns how many received it. */
   broadcast(event: string, payload: unknown, opts: BroadcastOptions = {}): number {
+    if (this.#peers.size === 0) return 0;
     const guard = eventGuard(event);
     const payloadJson = payload === undefined ? undefined : JSON.stringify(payload);
     const svJson = opts.stateVersion ? JSON.stringify(opts.stateVersion) : undefined;
