@@ -74,9 +74,15 @@ describe("failures are one clear line", () => {
   });
 
   it("--url never borrows credentials from config or env", async () => {
-    const r = await runCli(["health", "--url", `ws://127.0.0.1:${port}`], { ...env, OPENCLAW_GATEWAY_TOKEN: TEST_TOKEN });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("device identity required");
+    // A fresh state dir: no saved device token for this URL either.
+    const fresh = await makeTempState();
+    try {
+      const r = await runCli(["health", "--url", `ws://127.0.0.1:${port}`], { ...fresh.env, OPENCLAW_GATEWAY_TOKEN: TEST_TOKEN });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("unauthorized: gateway token missing");
+    } finally {
+      await fresh.cleanup();
+    }
   });
 
   it("an unreachable gateway answers fast", async () => {

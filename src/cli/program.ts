@@ -24,6 +24,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   agent: () => import("./commands/agent.js"),
   sessions: () => import("./commands/sessions.js"),
   models: () => import("./commands/models.js"),
+  devices: () => import("./commands/devices.js"),
 };
 
 // Root options that take a value, so the value is not mistaken for the command name.

@@ -42,6 +42,22 @@ describe("describeGatewayFailure", () => {
     expect(bare.message).toMatch(/with --url, config and env credentials are not used/);
   });
 
+  it("pairing required: one line with the command to run on the gateway host", () => {
+    const shape = { code: "NOT_PAIRED", message: "pairing required", details: { code: "PAIRING_REQUIRED", requestId: "k3m9x2qa", reason: "not-paired", approveCommand: "openclaw devices approve k3m9x2qa" } };
+    const failure = line(new GatewayClientError("rejected", shape.message, shape), { ...local, explicitUrl: true }, "connect");
+    expect(failure.message).toBe("pairing required: approve this device on the gateway host with: openclaw devices approve k3m9x2qa");
+    expect(failure.reason).toBe("rejected: pairing required");
+    const noCommand = { ...shape, details: { code: "PAIRING_REQUIRED", requestId: "abcd1234" } };
+    expect(line(new GatewayClientError("rejected", "pairing required", noCommand)).message).toMatch(/with: openclaw devices approve abcd1234$/);
+  });
+
+  it("a rotated or revoked device token says how to get a new one", () => {
+    const shape = { code: "INVALID_REQUEST", message: "unauthorized: device token mismatch (rotate/reissue device token)", details: { code: "AUTH_DEVICE_TOKEN_MISMATCH" } };
+    expect(line(new GatewayClientError("rejected", shape.message, shape)).message).toBe(
+      "gateway rejected the connection: unauthorized: device token mismatch (rotate/reissue device token). This device's saved token was rotated or revoked and has been forgotten; pass --token (the gateway's token) to get a new one.",
+    );
+  });
+
   it("rpc errors keep the shape for callers", () => {
     const shape = { code: "INVALID_REQUEST", message: "unknown method: nope" };
     const failure = line(new GatewayClientError("rpc", shape.message, shape), local, "nope");

@@ -1,8 +1,11 @@
 // Opening CLI connections and making calls, with every failure turned into one line that says
-// what to do. The WS client (and `ws`) is imported only when a command actually connects.
+// what to do. The WS client (and `ws`) is imported only when a command actually connects. Every
+// connect is signed with this machine's device identity, and a device token the gateway issued
+// is kept per gateway URL and used when no shared secret is configured.
+import type { DeviceIdentity } from "../client/device-identity.js";
 import type { GatewayClient, GatewayClientErrorKind } from "../client/gateway-client.js";
 import type { ErrorShape } from "../errors.js";
-import { resolveConfigPath } from "../config/paths.js";
+import { resolveConfigPath, resolveStateDir } from "../config/paths.js";
 import type { HelloOk } from "../protocol/frames.js";
 import { VERSION } from "../version.js";
 import { CliError, EXIT_FAILURE } from "./cli-error.js";
@@ -48,9 +51,26 @@ function detailCode(shape: ErrorShape | undefined): string | undefined {
   return typeof details?.code === "string" ? details.code : undefined;
 }
 
+/** The one line for a connect that needs an operator's approval. */
+export function pairingRequiredLine(shape: ErrorShape | undefined): string {
+  const details = (shape?.details ?? {}) as { requestId?: unknown; approveCommand?: unknown };
+  const command =
+    typeof details.approveCommand === "string" ? details.approveCommand
+    : typeof details.requestId === "string" ? `openclaw devices approve ${details.requestId}`
+    : undefined;
+  return command
+    ? `pairing required: approve this device on the gateway host with: ${command}`
+    : "pairing required: approve this device on the gateway host (openclaw devices list, then openclaw devices approve <requestId>)";
+}
+
 function rejectionHint(target: Pick<GatewayTarget, "explicitUrl" | "token" | "password">, shape: ErrorShape | undefined): string {
   const code = detailCode(shape) ?? "";
   if (code === "AUTH_RATE_LIMITED") return "Wait a minute, then retry with the right credentials.";
+  if (code === "AUTH_DEVICE_TOKEN_MISMATCH") {
+    return "This device's saved token was rotated or revoked and has been forgotten; pass --token (the gateway's token) to get a new one.";
+  }
+  if (code === "DEVICE_AUTH_SIGNATURE_EXPIRED") return "Check this machine's clock: device signatures are valid for 2 minutes.";
+  if (code.startsWith("DEVICE_AUTH_")) return "This CLI's device identity (identity/device.json in the state dir) was refused.";
   if (target.explicitUrl && target.token === undefined && target.password === undefined) {
     return "Pass --token or --password (with --url, config and env credentials are not used).";
   }
@@ -85,6 +105,9 @@ export function describeGatewayFailure(
     case "closed":
       return new GatewayCallError(`${message} (gateway at ${target.url})`, "closed", message);
     case "rejected":
+      if (detailCode(clientError.shape) === "PAIRING_REQUIRED") {
+        return new GatewayCallError(pairingRequiredLine(clientError.shape), "rejected", "rejected: pairing required", clientError.shape);
+      }
       return new GatewayCallError(
         `gateway rejected the connection: ${message}. ${rejectionHint(target, clientError.shape)}`,
         "rejected",
@@ -98,9 +121,14 @@ export function describeGatewayFailure(
   }
 }
 
+/** A target plus where this CLI's device identity lives (absent: connect without one). */
+export interface RpcTarget extends GatewayTarget {
+  stateDir?: string;
+}
+
 /** A resolved target plus what was read to resolve it. */
 export interface PreparedTarget {
-  target: GatewayTarget;
+  target: RpcTarget;
   configPath: string;
   /** Absent when `--url` made the config irrelevant. */
   tree?: ConfigTree;
@@ -118,8 +146,9 @@ export async function prepareGatewayTarget(
 ): Promise<PreparedTarget> {
   const timeoutMs = parseTimeoutMs(flags.timeout, opts.defaultTimeoutMs ?? DEFAULT_RPC_TIMEOUT_MS);
   const configPath = resolveConfigPath(env);
+  const stateDir = resolveStateDir(env);
   if (flags.url !== undefined && !opts.readConfig) {
-    return { configPath, target: resolveGatewayTarget({ flags, timeoutMs, env, config: {} }) };
+    return { configPath, target: { ...resolveGatewayTarget({ flags, timeoutMs, env, config: {} }), stateDir } };
   }
   const { readConfigTree } = await import("./config-tree.js");
   const tree = await readConfigTree(configPath, env);
@@ -129,27 +158,69 @@ export async function prepareGatewayTarget(
   }
   const config = tree.resolved ?? {};
   const local = resolveLocalGateway({ portFlag: flags.port, env, config });
-  const target = resolveGatewayTarget({ flags, timeoutMs, env, config, local });
+  const target = { ...resolveGatewayTarget({ flags, timeoutMs, env, config, local }), stateDir };
   return { target, configPath, tree, local };
 }
 
-/** Opens a connection as client `cli` (mode `cli`, default CLI scopes). */
-export async function connectGateway(target: GatewayTarget, timeoutMs: number = target.timeoutMs): Promise<GatewayClient> {
-  const { GatewayClient } = await import("../client/gateway-client.js");
+type IdentityModule = typeof import("../client/device-identity.js");
+
+/** This machine's identity; without one (unwritable state dir) the CLI connects device-less. */
+async function cliDevice(mod: IdentityModule, stateDir: string): Promise<DeviceIdentity | undefined> {
   try {
-    return await GatewayClient.connect({
+    const identity = await mod.loadOrCreateDeviceIdentity(stateDir);
+    if (identity.replacedFile) {
+      process.stderr.write(`warning: device identity was unreadable; moved it to ${identity.replacedFile} and created a new one (this device may need approval again)\n`);
+    }
+    return identity;
+  } catch (err) {
+    process.stderr.write(`warning: no device identity (${(err as Error).message}); connecting without one\n`);
+    return undefined;
+  }
+}
+
+/** Opens a connection as client `cli` (mode `cli`, default CLI scopes), signed by this device. */
+export async function connectGateway(target: RpcTarget, timeoutMs: number = target.timeoutMs): Promise<GatewayClient> {
+  const stateDir = target.stateDir;
+  const [{ GatewayClient }, identityMod] = await Promise.all([import("../client/gateway-client.js"), import("../client/device-identity.js")]);
+  const device = stateDir === undefined ? undefined : await cliDevice(identityMod, stateDir);
+  const saved = device && stateDir !== undefined ? identityMod.readDeviceToken(stateDir, target.url, device.id) : undefined;
+  // The device token stands in for the shared secret only when none is configured.
+  const useSaved = saved !== undefined && target.token === undefined && target.password === undefined;
+  let client: GatewayClient;
+  try {
+    const connecting = GatewayClient.connect({
       url: target.url,
       ...(target.token !== undefined ? { token: target.token } : {}),
       ...(target.password !== undefined ? { password: target.password } : {}),
+      ...(useSaved ? { deviceToken: saved.token } : {}),
+      ...(device ? { device } : {}),
       clientId: "cli",
       clientMode: "cli",
       clientVersion: VERSION,
       connectTimeoutMs: timeoutMs,
       requestTimeoutMs: target.timeoutMs,
     });
+    try {
+      device?.prepare(); // parse the key while the socket opens; a bad key fails the connect below
+    } catch {
+      // reported by the client when it signs
+    }
+    client = await connecting;
   } catch (err) {
-    throw describeGatewayFailure(err, { method: "connect", target });
+    const failure = describeGatewayFailure(err, { method: "connect", target });
+    if (useSaved && device && stateDir !== undefined && detailCode(failure.shape) === "AUTH_DEVICE_TOKEN_MISMATCH") {
+      await identityMod.saveDeviceToken(stateDir, target.url, { deviceId: device.id, role: saved.role }).catch(() => false);
+    }
+    throw failure;
   }
+  const issued = client.deviceAuth;
+  if (device && issued && stateDir !== undefined && issued.deviceToken !== saved?.token) {
+    // Best effort: a read-only state dir only costs the token's reuse next time.
+    await identityMod
+      .saveDeviceToken(stateDir, target.url, { deviceId: device.id, role: issued.role, token: issued.deviceToken, scopes: issued.scopes, issuedAtMs: issued.issuedAtMs })
+      .catch(() => false);
+  }
+  return client;
 }
 
 export interface CallResult<T> {
@@ -160,7 +231,7 @@ export interface CallResult<T> {
 
 /** Connects, makes one request within the `--timeout` budget, and closes. */
 export async function callGateway<T = unknown>(
-  target: GatewayTarget,
+  target: RpcTarget,
   method: string,
   params?: unknown,
   opts: { expectFinal?: boolean } = {},

@@ -39,8 +39,16 @@ export function describeClient(req: IncomingMessage, proxies: TrustedProxies): C
   const socketAddr = req.socket.remoteAddress ?? "";
   const hasProxyHeaders = PROXY_HEADERS.some((h) => req.headers[h] !== undefined);
   if (hasProxyHeaders && proxies.has(socketAddr)) {
-    const fwd = String(req.headers["x-forwarded-for"] ?? req.headers["x-real-ip"] ?? "").split(",")[0]!.trim();
-    return { remoteAddress: fwd || socketAddr, isLocal: false, viaTrustedProxy: true };
+    // Walk X-Forwarded-For from the right, skipping our own trusted hops: the leftmost entries
+    // are whatever the client chose to send.
+    const hops = String(req.headers["x-forwarded-for"] ?? "").split(",").map((h) => h.trim()).filter(Boolean);
+    let client = socketAddr;
+    for (let i = hops.length - 1; i >= 0; i--) {
+      client = hops[i]!;
+      if (!proxies.has(client)) break;
+    }
+    const realIp = typeof req.headers["x-real-ip"] === "string" ? req.headers["x-real-ip"].trim() : "";
+    return { remoteAddress: hops.length ? client : realIp || socketAddr, isLocal: false, viaTrustedProxy: true };
   }
   const host = hostnameOf(req.headers.host);
   const isLocal = isLoopbackAddress(socketAddr) && !hasProxyHeaders && (host === undefined || isLoopbackHostname(host));

@@ -34,13 +34,14 @@ import { agentMethods } from "./methods/agent.js";
 import { chatMethods } from "./methods/chat.js";
 import { sessionsMethods } from "./methods/sessions.js";
 import { catalogMethods } from "./methods/catalog.js";
+import { deviceMethods } from "./methods/devices.js";
 import { RunEngine } from "../agents/engine/engine.js";
 import { DedupeCache } from "../agents/engine/dedupe.js";
 import { SessionStore } from "../agents/sessions/store.js";
 import { attachWsEvents } from "../agents/views/ws-events.js";
 import type { AgentRuntime, DedupeEntry } from "./agent-runtime.js";
 import { PresenceRegistry } from "./presence.js";
-import type { ConfigWriteResult, GatewayServices, RestartPlan } from "./services.js";
+import type { ConfigWriteResult, DeviceConnectionFilter, GatewayServices, RestartPlan } from "./services.js";
 import { resolveStartupSettings, type StartupCliOptions, type StartupSettings } from "./startup.js";
 import { describeClient, TrustedProxies } from "./client-address.js";
 import { Broadcaster } from "./ws/broadcast.js";
@@ -139,6 +140,7 @@ export class Gateway implements GatewayServices {
       ...chatMethods,
       ...sessionsMethods,
       ...catalogMethods,
+      ...deviceMethods,
       ...(opts.methods ?? []),
     ]);
   }
@@ -473,6 +475,28 @@ export class Gateway implements GatewayServices {
       const key = conn.deviceId ?? conn.client?.instanceId ?? conn.id;
       if (this.presence.markDisconnected(key)) this.#broadcastPresence();
     }
+  }
+
+  /**
+   * Closes a device's open sockets (after the current reply is flushed, so a caller closing its own
+   * socket still gets its answer); returns how many.
+   */
+  closeDeviceConnections(deviceId: string, filter: DeviceConnectionFilter, code: number, reason: string): number {
+    let closed = 0;
+    for (const conn of this.#connections) {
+      if (conn.phase !== "open" || conn.deviceId !== deviceId) continue;
+      if (filter.role !== undefined && conn.role !== filter.role) continue;
+      if (filter.deviceTokenOnly && conn.authMethod !== "device") continue;
+      closed++;
+      setImmediate(() => {
+        try {
+          conn.ws.close(code, reason);
+        } catch {
+          conn.ws.terminate();
+        }
+      });
+    }
+    return closed;
   }
 
   #broadcastPresence() {

@@ -27,6 +27,14 @@ export interface ConfigWriteResult {
   backupPath: string | null;
 }
 
+/** Which of a device's sockets to close. */
+export interface DeviceConnectionFilter {
+  /** Only sockets connected in this role. */
+  role?: string;
+  /** Only sockets that authenticated with the device token (not the shared secret). */
+  deviceTokenOnly?: boolean;
+}
+
 export interface GatewayServices {
   readonly version: string;
   readonly bootId: string;
@@ -53,4 +61,6 @@ export interface GatewayServices {
   /** Asks for an in-process restart after `delayMs`; repeated asks coalesce. */
   scheduleRestart(reason: string, delayMs: number): RestartPlan;
   sessionDefaults(): { defaultAgentId: string; mainKey: string; mainSessionKey: string; scope: string };
+  /** Closes a device's open sockets (revoked, rotated or removed credentials); returns how many. */
+  closeDeviceConnections(deviceId: string, filter: DeviceConnectionFilter, code: number, reason: string): number;
 }

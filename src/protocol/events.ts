@@ -10,6 +10,8 @@ export const GatewayEvents = {
   agent: "agent",
   chat: "chat",
   sessionsChanged: "sessions.changed",
+  devicePairRequested: "device.pair.requested",
+  devicePairResolved: "device.pair.resolved",
 } as const;
 
 const GUARDS: Record<string, string | null> = {

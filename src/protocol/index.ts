@@ -7,3 +7,4 @@ export * from "./methods.js";
 export * from "./events.js";
 export { lazyValidator, formatValidationErrors, type Validator } from "./validator.js";
 export * from "./methods-agents.js";
+export * from "./methods-devices.js";

@@ -3,6 +3,7 @@
 import { createHash, createPublicKey, verify, type KeyObject } from "node:crypto";
 import { ErrorCodes, GatewayError } from "../../errors.js";
 import type { ConnectParams } from "../../protocol/frames.js";
+import { deviceAuthPayload, signedAuthToken, type DeviceAuthFields } from "../devices/device-auth-payload.js";
 
 const ED25519_SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 const MAX_SIGNATURE_AGE_MS = 2 * 60_000;
@@ -38,17 +39,21 @@ export function deviceIdFromRawKey(raw: Buffer): string {
   return createHash("sha256").update(raw).digest("hex");
 }
 
-/** The exact strings a client signs (v3 first). */
+/** The exact strings a client may have signed (v3 first). */
 export function deviceSignaturePayloads(params: ConnectParams, role: string, nonce: string, signedAt: number): string[] {
-  const device = params.device!;
-  const token = params.auth?.token ?? params.auth?.deviceToken ?? params.auth?.bootstrapToken ?? "";
-  const scopes = (params.scopes ?? []).join(",");
-  const base = [device.id, params.client.id, params.client.mode, role, scopes, String(signedAt), token, nonce];
-  const norm = (s: string | undefined) => (s ?? "").trim().toLowerCase();
-  return [
-    ["v3", ...base, norm(params.client.platform), norm(params.client.deviceFamily)].join("|"),
-    ["v2", ...base].join("|"),
-  ];
+  const fields: DeviceAuthFields = {
+    deviceId: params.device!.id,
+    clientId: params.client.id,
+    clientMode: params.client.mode,
+    role,
+    scopes: params.scopes ?? [],
+    signedAtMs: signedAt,
+    token: signedAuthToken(params.auth),
+    nonce,
+    platform: params.client.platform,
+    deviceFamily: params.client.deviceFamily,
+  };
+  return [deviceAuthPayload("v3", fields), deviceAuthPayload("v2", fields)];
 }
 
 /** Verifies the device block against the challenge nonce; throws the reference's errors. */

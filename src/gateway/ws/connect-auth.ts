@@ -7,6 +7,7 @@ import { isBrowserUiClient } from "../../protocol/client-info.js";
 import { authorizeShared, type AuthClientKind, type AuthMethod } from "../auth/authorize.js";
 import { verifyDeviceIdentity } from "../auth/device-signature.js";
 import type { DeviceRoleToken } from "../devices/device-store.js";
+import { pairingNeed, requirePairing } from "../devices/pairing.js";
 import { isLoopbackHostname } from "../net.js";
 import type { GatewayServices } from "../services.js";
 
@@ -106,40 +107,33 @@ export async function authenticateConnect(services: GatewayServices, input: Conn
   const { deviceId, publicKeyRaw } = verifyDeviceIdentity(params, role, input.nonce);
   const store = services.devices;
   if (!method) {
-    if (creds.deviceToken) {
-      const token = await store.verifyToken(deviceId, role, creds.deviceToken);
-      if (!token) {
-        return fail(new GatewayError(ErrorCodes.INVALID_REQUEST, Messages.deviceTokenMismatch, {
-          details: { code: "AUTH_DEVICE_TOKEN_MISMATCH", authReason: "device_token_mismatch", canRetryWithDeviceToken: false, recommendedNextStep: "update_auth_credentials" },
-        }));
-      }
-      const scopes = requested.filter((s) => token.scopes.includes(s));
-      return { ok: true, method: "device", scopes, deviceId, deviceToken: token };
+    if (!creds.deviceToken) {
+      return fail(new GatewayError(ErrorCodes.INVALID_REQUEST, Messages.tokenMissing(clientKind), {
+        details: { code: "AUTH_TOKEN_MISSING", authReason: "token_missing", canRetryWithDeviceToken: false, recommendedNextStep: "update_auth_credentials" },
+      }));
     }
-    return fail(new GatewayError(ErrorCodes.INVALID_REQUEST, Messages.tokenMissing(clientKind), {
-      details: { code: "AUTH_TOKEN_MISSING", authReason: "token_missing", canRetryWithDeviceToken: false, recommendedNextStep: "update_auth_credentials" },
-    }));
+    if (!(await store.verifyToken(deviceId, role, creds.deviceToken))) {
+      return fail(new GatewayError(ErrorCodes.INVALID_REQUEST, Messages.deviceTokenMismatch, {
+        details: { code: "AUTH_DEVICE_TOKEN_MISMATCH", authReason: "device_token_mismatch", canRetryWithDeviceToken: false, recommendedNextStep: "update_auth_credentials" },
+      }));
+    }
+    method = "device";
   }
 
-  const paired = await store.get(deviceId);
-  let need: "not-paired" | "role-upgrade" | "scope-upgrade" | "metadata-upgrade" | null = null;
-  if (!paired) need = "not-paired";
-  else if (!paired.roles.includes(role)) need = "role-upgrade";
-  else if (!requested.every((s) => paired.scopes.includes(s))) need = "scope-upgrade";
-  else if (paired.platform !== params.client.platform || (paired.deviceFamily ?? "") !== (params.client.deviceFamily ?? "")) need = "metadata-upgrade";
+  // A device token proves the device, not new rights: broader scopes or new metadata still need approval.
+  const need = pairingNeed(await store.get(deviceId), role, requested, params.client);
   const silent = input.isLocal && (input.origin === undefined || browserUi);
+  const client = params.client;
+  const optional = {
+    ...(client.deviceFamily ? { deviceFamily: client.deviceFamily } : {}),
+    ...(client.displayName ? { displayName: client.displayName } : {}),
+  };
   if (need && !(silent && (need === "not-paired" || need === "role-upgrade"))) {
-    return fail(new GatewayError(ErrorCodes.NOT_PAIRED, Messages.pairingRequired, { details: { code: "PAIRING_REQUIRED", reason: need } }));
+    return fail(await requirePairing(services, {
+      deviceId, publicKey: publicKeyRaw, role, scopes: requested, clientId: client.id, clientMode: client.mode,
+      platform: client.platform, remoteAddress: input.remoteAddress, reason: need, ...optional,
+    }));
   }
-  const token = await store.pair({
-    deviceId,
-    publicKey: publicKeyRaw,
-    clientId: params.client.id,
-    platform: params.client.platform,
-    role,
-    scopes: requested,
-    ...(params.client.deviceFamily ? { deviceFamily: params.client.deviceFamily } : {}),
-    ...(params.client.displayName ? { displayName: params.client.displayName } : {}),
-  });
+  const token = await store.pair({ deviceId, publicKey: publicKeyRaw, clientId: client.id, platform: client.platform, role, scopes: requested, ...optional });
   return { ok: true, method, scopes: requested, deviceId, deviceToken: token };
 }
