@@ -601,3 +601,36 @@ export function readCpuMs(pid) {
   const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return ((Number(rest[11]) + Number(rest[12])) * 1000) / clkTck;
 }
+
+/**
+ * CPU time a process has used so far, in ms, split into its main thread (the event loop) and its
+ * other threads (libuv's pool doing fs work, V8's GC and compiler workers), each as user and
+ * system time (Linux /proc/<pid>/task/<tid>/stat; threads that have exited are not counted).
+ */
+export function readCpuSplit(pid) {
+  clkTck ??= Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+  const out = { mainUser: 0, mainSys: 0, otherUser: 0, otherSys: 0 };
+  let tids = [];
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {}
+  for (const tid of tids) {
+    let stat;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const user = (Number(rest[11]) * 1000) / clkTck;
+    const sys = (Number(rest[12]) * 1000) / clkTck;
+    if (Number(tid) === pid) {
+      out.mainUser += user;
+      out.mainSys += sys;
+    } else {
+      out.otherUser += user;
+      out.otherSys += sys;
+    }
+  }
+  return out;
+}
