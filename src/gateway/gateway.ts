@@ -302,6 +302,12 @@ export class Gateway implements GatewayServices {
   async #loadAndResolve(): Promise<void> {
     const snapshot = await readConfigSnapshot(this.configPath, this.#env, { validationCache: true });
     const settings = resolveStartupSettings(snapshot, this.stateDir, this.#opts.cli ?? {}, this.#env);
+    if (snapshot.config.hooks?.enabled) {
+      // Hooks code loads only for gateways that use hooks; a bad hooks config refuses to start (78).
+      const { validateHooksConfig } = await import("./http/hooks/settings.js");
+      const problem = validateHooksConfig(snapshot.config, settings.auth, { env: this.#env, configPath: snapshot.path });
+      if (problem) throw new StartupGuardError([problem]);
+    }
     this.#snapshot = snapshot;
     this.#settings = settings;
     this.authLimiter = new AuthRateLimiter(settings.auth.rateLimit);

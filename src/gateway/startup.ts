@@ -7,7 +7,6 @@ import type { ConfigSnapshot } from "../config/load.js";
 import { configAuditPath } from "../config/write.js";
 import { resolveGatewayAuth, type ResolvedAuth, type SecretSource } from "./auth/resolve-auth.js";
 import { isBindMode, resolveBind, type BindMode, type ResolvedBind } from "./net.js";
-import { validateHooksConfig } from "./http/hooks/settings.js";
 
 export interface StartupCliOptions {
   port?: number;
@@ -70,9 +69,6 @@ export function resolveStartupSettings(snapshot: ConfigSnapshot, stateDir: strin
     },
     env,
   });
-
-  const hooksProblem = validateHooksConfig(snapshot.config, auth, { env, configPath: snapshot.path });
-  if (hooksProblem) throw new StartupGuardError([hooksProblem]);
 
   if (auth.mode === "password" && !auth.password) {
     throw new StartupGuardError([Messages.passwordModeNoPassword, Messages.passwordModeHint]);
