@@ -27,7 +27,6 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { build } from "esbuild";
 import {
   ROOT,
   machineInfo,
@@ -49,8 +48,7 @@ import {
   stopChild,
   track,
   wsClose,
-  wsConnect,
-} from "./lib.mjs";
+  wsConnect, bundleFakeProvider } from "./lib.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, dflt, max) => {
@@ -88,17 +86,7 @@ const REF_RPS = "3–4 runs/s";
 // The fake provider, in its own process.
 
 async function startProvider() {
-  const dir = makeTempDir("agents-fake");
-  const bundle = path.join(dir, "fake-provider.mjs");
-  await build({
-    entryPoints: [path.join(ROOT, "test", "helpers", "fake-provider.ts")],
-    outfile: bundle,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    logLevel: "warning",
-  });
+  const bundle = await bundleFakeProvider("agents-fake");
   const child = track(spawn(process.execPath, [path.join(ROOT, "bench", "fake-provider-runner.mjs"), bundle, "100"], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] }));
   child.lines = [];
   let partial = "";

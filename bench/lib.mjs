@@ -634,3 +634,19 @@ export function readCpuSplit(pid) {
   }
   return out;
 }
+
+/** Bundles the TypeScript fake provider (test/helpers/fake-provider.ts) into a temp .mjs a child process can run. */
+export async function bundleFakeProvider(label) {
+  const { build } = await import("esbuild");
+  const bundle = path.join(makeTempDir(label), "fake-provider.mjs");
+  await build({
+    entryPoints: [path.join(ROOT, "test", "helpers", "fake-provider.ts")],
+    outfile: bundle,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    logLevel: "warning",
+  });
+  return bundle;
+}

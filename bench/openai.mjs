@@ -30,7 +30,6 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { build } from "esbuild";
 import {
   HOST,
   ROOT,
@@ -50,8 +49,7 @@ import {
   startGateway,
   stats,
   stopChild,
-  track,
-} from "./lib.mjs";
+  track, bundleFakeProvider } from "./lib.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, dflt, max) => {
@@ -97,17 +95,7 @@ const CHAT_PATH = "/v1/chat/completions";
 // The fake provider, in its own process (IPC for its request count).
 
 async function startProvider() {
-  const dir = makeTempDir("openai-fake");
-  const bundle = path.join(dir, "fake-provider.mjs");
-  await build({
-    entryPoints: [path.join(ROOT, "test", "helpers", "fake-provider.ts")],
-    outfile: bundle,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    logLevel: "warning",
-  });
+  const bundle = await bundleFakeProvider("openai-fake");
   const maxSeconds = Math.ceil(MINUTES * 60 + 900);
   const child = track(
     spawn(process.execPath, [path.join(ROOT, "bench", "openai-provider.mjs"), bundle, "--max-seconds", String(maxSeconds)], {
