@@ -146,6 +146,17 @@ describe("port and lock conflicts", () => {
 });
 
 describe("signals", () => {
+  it("SIGTERM while the gateway is still starting stops it cleanly and releases the lock", async () => {
+    const { state, port } = await setup();
+    const p = startGatewayProcess(state, port);
+    await p.waitFor(/starting\.\.\./);
+    p.kill("SIGTERM");
+    const { code, signal } = await p.exited;
+    expect(signal).toBeNull();
+    expect(code).toBe(0);
+    await expect(fs.access(lockPathFor(state))).rejects.toThrow();
+  });
+
   it("SIGTERM: clients get shutdown, then 1012; exit 0", async () => {
     const { state, port } = await setup();
     const p = startGatewayProcess(state, port);

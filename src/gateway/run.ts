@@ -130,25 +130,40 @@ export async function runGatewayCommand(opts: GatewayRunOptions, env: NodeJS.Pro
       onNotice: out,
       loggerOptions: opts.verbose ? { verbose: true } : opts.compact ? { consoleStyle: "compact" } : {},
     });
-    out("starting...");
-    await gateway.start();
-    const auth = gateway.auth();
-    out(`OpenClaw gateway ${gateway.version} listening on ${gateway.url} (http://${gateway.url.slice(5)}/)`);
-    out(`auth: ${describeAuth(auth)} · config: ${configPath} · logs: ${gateway.logFile()}`);
-
+    // Signals are handled from before the start, so a SIGTERM that lands while the gateway is
+    // still starting stops it cleanly (lock released) instead of killing the process.
+    let started = false;
+    let stopSignal: string | undefined;
     const onStop = (signal: string) => {
-      void gateway.stop(`gateway stopping (${signal})`);
+      stopSignal = signal;
+      if (started) void gateway.stop(`gateway stopping (${signal})`);
     };
     const onRestart = () => {
-      void gateway.restart("SIGUSR1").catch((e) => err(`restart failed: ${(e as Error).message}`));
+      if (started) void gateway.restart("SIGUSR1").catch((e) => err(`restart failed: ${(e as Error).message}`));
     };
     process.on("SIGTERM", onStop);
     process.on("SIGINT", onStop);
     process.on("SIGUSR1", onRestart);
+    const removeHandlers = () => {
+      process.off("SIGTERM", onStop);
+      process.off("SIGINT", onStop);
+      process.off("SIGUSR1", onRestart);
+    };
+    out("starting...");
+    try {
+      await gateway.start();
+    } catch (e) {
+      removeHandlers();
+      throw e;
+    }
+    started = true;
+    const auth = gateway.auth();
+    out(`OpenClaw gateway ${gateway.version} listening on ${gateway.url} (http://${gateway.url.slice(5)}/)`);
+    out(`auth: ${describeAuth(auth)} · config: ${configPath} · logs: ${gateway.logFile()}`);
+
+    if (stopSignal) void gateway.stop(`gateway stopping (${stopSignal})`);
     await gateway.stopped;
-    process.off("SIGTERM", onStop);
-    process.off("SIGINT", onStop);
-    process.off("SIGUSR1", onRestart);
+    removeHandlers();
     return 0;
   } catch (e) {
     if (e instanceof StartupGuardError) {
