@@ -48,7 +48,9 @@ import {
   stopChild,
   track,
   wsClose,
-  wsConnect, bundleFakeProvider } from "./lib.mjs";
+  wsConnect,
+  bundleFakeProvider,
+} from "./lib.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, dflt, max) => {

@@ -49,7 +49,9 @@ import {
   startGateway,
   stats,
   stopChild,
-  track, bundleFakeProvider } from "./lib.mjs";
+  track,
+  bundleFakeProvider,
+} from "./lib.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, dflt, max) => {
