@@ -255,14 +255,30 @@ function listening(port: number, timeoutMs = 300): Promise<boolean> {
   });
 }
 
+/** What answers `GET /health` on the port (node:http: fetch would load undici, ~100 ms, for one call). */
 async function healthAnswer(port: number, timeoutMs = 700): Promise<"gateway" | "other" | "silent"> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(timeoutMs) });
-    const body = (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined;
-    return body && (body.ok === true || body.status === "live") ? "gateway" : "other";
-  } catch (err) {
-    return (err as Error).name === "TimeoutError" ? "silent" : "other";
-  }
+  const http = await import("node:http");
+  return new Promise((resolve) => {
+    const req = http.get({ host: "127.0.0.1", port, path: "/health", agent: false, timeout: timeoutMs }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body = (body + c).slice(0, 4096)));
+      res.on("end", () => {
+        try {
+          const parsed = JSON.parse(body) as Record<string, unknown>;
+          resolve(parsed.ok === true || parsed.status === "live" ? "gateway" : "other");
+        } catch {
+          resolve("other");
+        }
+      });
+      res.on("error", () => resolve("other"));
+    });
+    req.on("timeout", () => {
+      req.destroy();
+      resolve("silent");
+    });
+    req.on("error", () => resolve("other"));
+  });
 }
 
 const runtimeCheck: Check = {
