@@ -79,8 +79,8 @@ export function collectSecretRefs(config: unknown): CollectedRefs {
         ref: { source: node.source, provider: providerAliasFor(node, config), id: node.id },
       };
       const reason =
-        disabledAt ? `${disabledAt} is disabled`
-        : at[0] === "hooks" && hooksOff ? "hooks.enabled is not true"
+        at[0] === "hooks" && hooksOff ? "hooks.enabled is not true"
+        : disabledAt ? `${disabledAt} is disabled`
         : at[0] === "gateway" && at[1] === "remote" ? remoteOff
         : null;
       if (reason) out.inactive.push({ ...site, reason });
