@@ -35,6 +35,7 @@ import { chatMethods } from "./methods/chat.js";
 import { sessionsMethods } from "./methods/sessions.js";
 import { catalogMethods } from "./methods/catalog.js";
 import { deviceMethods } from "./methods/devices.js";
+import { secretsMethods } from "./methods/secrets.js";
 import { RunEngine } from "../agents/engine/engine.js";
 import { DedupeCache } from "../agents/engine/dedupe.js";
 import { SessionStore } from "../agents/sessions/store.js";
@@ -47,6 +48,8 @@ import { describeClient, TrustedProxies } from "./client-address.js";
 import { Broadcaster } from "./ws/broadcast.js";
 import { MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES, WsConnection, type ConnectionHost, type WsSettings } from "./ws/connection.js";
 import { PreauthBudget } from "./ws/preauth-budget.js";
+import { formatSecretFailure } from "../secrets/resolve.js";
+import { SecretsRuntime, SecretsSnapshot } from "../secrets/snapshot.js";
 
 export interface GatewayOptions {
   configPath: string;
@@ -90,6 +93,7 @@ export class Gateway implements GatewayServices {
   readonly presence: PresenceRegistry;
   readonly health: HealthMonitor;
   readonly agents: AgentRuntime;
+  readonly secrets: SecretsRuntime;
   startedAt = Date.now();
   authLimiter!: AuthRateLimiter;
 
@@ -125,6 +129,8 @@ export class Gateway implements GatewayServices {
     this.configPath = opts.configPath;
     this.stateDir = opts.stateDir;
     this.devices = new DeviceStore(opts.stateDir);
+    this.secrets = new SecretsRuntime({ env: this.#env });
+    this.secrets.onActivate((next) => this.#onSecretsActivated(next));
     this.broadcaster = new Broadcaster(MAX_BUFFERED_BYTES, (peer) => this.#wsLog?.warn(`slow consumer conn=${peer.id}; closing`));
     this.presence = new PresenceRegistry(PresenceRegistry.gatewaySelf(VERSION, this.bootId, undefined, Date.now()));
     this.health = new HealthMonitor(
@@ -141,6 +147,7 @@ export class Gateway implements GatewayServices {
       ...sessionsMethods,
       ...catalogMethods,
       ...deviceMethods,
+      ...secretsMethods,
       ...(opts.methods ?? []),
     ]);
   }
@@ -157,6 +164,7 @@ export class Gateway implements GatewayServices {
       stateDir: this.stateDir,
       sessions,
       log: () => this.#logger!.child("agents"),
+      secrets: () => this.secrets.current,
     });
     engine.onRun((run) => attachWsEvents(run, this.broadcaster));
     const sessionSubscribers = new Set<string>();
@@ -277,6 +285,7 @@ export class Gateway implements GatewayServices {
       this.#ensureLogger();
       if (this.#settings.auth.needsGeneratedToken) await this.#generateToken();
       for (const w of this.#settings.warnings) this.#log.warn(w);
+      for (const w of this.secrets.current.warnings) this.#log.warn(w.message);
       const lockWanted = this.#opts.lock ?? this.#env.OPENCLAW_ALLOW_MULTI_GATEWAY !== "1";
       if (lockWanted && !this.#lock) {
         this.#lock = await acquireGatewayLock({ lockPath: resolveGatewayLockPath(this.configPath), configPath: this.configPath });
@@ -301,17 +310,48 @@ export class Gateway implements GatewayServices {
 
   async #loadAndResolve(): Promise<void> {
     const snapshot = await readConfigSnapshot(this.configPath, this.#env, { validationCache: true });
-    const settings = resolveStartupSettings(snapshot, this.stateDir, this.#opts.cli ?? {}, this.#env);
+    const secrets = await this.#resolveSecrets(snapshot);
+    const settings = resolveStartupSettings(snapshot, this.stateDir, this.#opts.cli ?? {}, this.#env, secrets);
     if (snapshot.config.hooks?.enabled) {
       // Hooks code loads only for gateways that use hooks; a bad hooks config refuses to start (78).
       const { validateHooksConfig } = await import("./http/hooks/settings.js");
-      const problem = validateHooksConfig(snapshot.config, settings.auth, { env: this.#env, configPath: snapshot.path });
+      const problem = validateHooksConfig(snapshot.config, settings.auth, { env: this.#env, configPath: snapshot.path, secrets });
       if (problem) throw new StartupGuardError([problem]);
     }
+    // Activated only once every guard passed, so a refused restart keeps the running snapshot.
+    this.secrets.activate(secrets);
     this.#snapshot = snapshot;
     this.#settings = settings;
     this.authLimiter = new AuthRateLimiter(settings.auth.rateLimit);
     this.#proxies = new TrustedProxies(snapshot.config.gateway?.trustedProxies ?? []);
+  }
+
+  /** Every active SecretRef resolved, or a startup refusal (78) with one line per failing ref. */
+  async #resolveSecrets(snapshot: ConfigSnapshot): Promise<SecretsSnapshot> {
+    // An invalid config is refused by the startup guards with its own message.
+    if (!snapshot.valid) return SecretsSnapshot.empty();
+    const outcome = await this.secrets.resolve(snapshot.config);
+    if (!outcome.ok) throw new StartupGuardError(outcome.failures.map(formatSecretFailure));
+    return outcome.snapshot;
+  }
+
+  /**
+   * A snapshot activated while running (`secrets.reload`, config reload): gateway auth is derived
+   * again from the current config with the new values; sockets that used a rotated shared secret
+   * are closed with 4001 on their next frame. A config reload that swaps the config should
+   * activate secrets after the swap (or re-derive auth itself).
+   */
+  #onSecretsActivated(next: SecretsSnapshot) {
+    if (this.#state !== "running") return;
+    try {
+      const { auth } = resolveStartupSettings(this.#snapshot, this.stateDir, this.#opts.cli ?? {}, this.#env, next);
+      const changed = sharedSecretKey(auth) !== sharedSecretKey(this.#settings.auth);
+      this.#settings.auth = auth;
+      this.#log.info(`secrets snapshot activated (${next.size} refs)${changed ? "; gateway auth secret changed" : ""}`);
+    } catch (err) {
+      const why = err instanceof StartupGuardError ? err.lines.join(" ") : (err as Error).message;
+      this.#log.error(`secrets activated but gateway auth could not be derived from them, keeping the previous auth: ${why}`);
+    }
   }
 
   #ensureLogger() {
