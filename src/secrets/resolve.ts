@@ -127,8 +127,7 @@ export async function resolveConfigSecrets(config: unknown, opts: ResolveOptions
     try {
       outcomes = await resolveBatch(group.provider, ids, { alias, env: opts.env, ...(opts.signal ? { signal: opts.signal } : {}) });
     } catch (err) {
-      const why = `${group.provider.source} provider "${alias}": ${(err as Error).message}`;
-      return group.sites.forEach((s) => fail(s, why));
+      return group.sites.forEach((s) => fail(s, (err as Error).message));
     }
     for (const site of group.sites) {
       const outcome = outcomes.get(site.ref.id);
