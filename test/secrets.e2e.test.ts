@@ -122,6 +122,18 @@ describe("secrets end to end", () => {
     expect(cfg.payload.config.gateway.auth.token).toEqual({ source: "file", provider: "gwfile", id: "/gateway/token" });
     expect(cfg.payload.config.models.providers.fake.apiKey).toEqual({ source: "exec", provider: "vault", id: "providers/fake/apiKey" });
 
+    // A config write keeps references as references on disk (the preflight resolves, the file gets the ref).
+    const headerRef = { source: "exec", provider: "vault", id: "providers/fake/apiKey" };
+    const patched = await call(op, "config.patch", {
+      raw: JSON.stringify({ models: { providers: { fake: { headers: { "x-extra-key": headerRef } } } } }),
+      baseHash: cfg.payload.hash,
+      restartDelayMs: 600_000,
+    });
+    expect(patched.ok).toBe(true);
+    const onDisk = JSON.parse(await fs.readFile(gw.state.configPath, "utf8"));
+    expect(onDisk.models.providers.fake.headers["x-extra-key"]).toEqual(headerRef);
+    expect(onDisk.gateway.auth.token).toEqual({ source: "file", provider: "gwfile", id: "/gateway/token" });
+
     // Rotate the token in the file: secrets.reload swaps it; the old socket is closed with 4001.
     await fs.writeFile(s.tokenFile, JSON.stringify({ gateway: { token: TOKEN_2 } }), { mode: 0o600 });
     const { probe: admin } = await connect(TOKEN_1);
