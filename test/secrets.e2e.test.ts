@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startGateway, type RunningGateway } from "./helpers/in-process.js";
 import { startFakeProvider, type FakeProvider } from "./helpers/fake-provider.js";
 import { runCli } from "./helpers/cli-process.js";
-import { freePort, localConfig, makeTempState, type TempState } from "./helpers/temp-state.js";
+import { freePort, localConfig, makeTempState, TEST_TOKEN, type TempState } from "./helpers/temp-state.js";
 import { connectParams, connectProbe, type Probe } from "./helpers/ws-probe.js";
 import { tempDir, writeResolverScript } from "../src/secrets/test-support.js";
 
@@ -184,6 +184,31 @@ describe("secrets end to end", () => {
     for (const file of written) await expectNoSecrets(file, await fs.readFile(file, "utf8"));
     for (const answer of answers) await expectNoSecrets("an RPC answer", answer);
   }, 60_000);
+});
+
+describe("hooks token from a SecretRef", () => {
+  it("the hooks stage reads hooks.token from the snapshot and follows secrets.reload", async () => {
+    const vault = await tempDir("oc-hooks-vault-");
+    cleanups.push(() => fs.rm(vault, { recursive: true, force: true }));
+    const hookFile = path.join(vault, "hook-token");
+    await fs.writeFile(hookFile, "hook-token-one-DDDD4444\n", { mode: 0o600 });
+    const gw = await startGateway(
+      localConfig({
+        secrets: { providers: { hookfile: { source: "file", path: hookFile, mode: "singleValue" } } },
+        hooks: { enabled: true, token: { source: "file", provider: "hookfile", id: "value" } },
+      }),
+    );
+    cleanups.push(() => gw.stop());
+    const wake = (token: string) =>
+      fetch(`${gw.httpUrl}/hooks/wake`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ text: "x", mode: "next-heartbeat" }) });
+    expect((await wake("hook-token-one-DDDD4444")).status).toBe(200);
+    await fs.writeFile(hookFile, "hook-token-two-EEEE5555", { mode: 0o600 });
+    const { probe } = await connectProbe(gw.url, connectParams({ auth: { token: TEST_TOKEN } }));
+    expect((await probe.request("secrets.reload", {})).payload).toEqual({ ok: true, warningCount: 0 });
+    probe.close();
+    expect((await wake("hook-token-one-DDDD4444")).status).toBe(401);
+    expect((await wake("hook-token-two-EEEE5555")).status).toBe(200);
+  });
 });
 
 describe("secrets at startup and in the CLI (child processes)", () => {
