@@ -26,6 +26,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   models: () => import("./commands/models.js"),
   devices: () => import("./commands/devices.js"),
   doctor: () => import("./commands/doctor.js"),
+  secrets: () => import("./commands/secrets.js"),
 };
 
 // Root options that take a value, so the value is not mistaken for the command name.

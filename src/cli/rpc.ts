@@ -8,6 +8,7 @@ import type { ErrorShape } from "../errors.js";
 import { resolveConfigPath, resolveStateDir } from "../config/paths.js";
 import type { HelloOk } from "../protocol/frames.js";
 import { VERSION } from "../version.js";
+import { isPlainObject } from "../config/object-utils.js";
 import { CliError, EXIT_FAILURE } from "./cli-error.js";
 import type { ConfigTree } from "./config-tree.js";
 import { resolveGatewayTarget, resolveLocalGateway, type GatewayTarget, type LocalGateway } from "./connection.js";
@@ -159,6 +160,20 @@ export async function prepareGatewayTarget(
   const config = tree.resolved ?? {};
   const local = resolveLocalGateway({ portFlag: flags.port, env, config });
   const target = { ...resolveGatewayTarget({ flags, timeoutMs, env, config, local }), stateDir };
+  // A SecretRef'd gateway.auth.token/password wins over env on the server (config first), so the
+  // CLI resolves it too (env and file refs; loaded only when the config has such a ref).
+  if (!flags.token && !flags.password && (target.source === "none" || target.source === "env" || target.source === "config-remote")) {
+    const authRefs = isPlainObject(config) && isPlainObject(config.gateway) && isPlainObject(config.gateway.auth) ? config.gateway.auth : undefined;
+    if (authRefs && (isPlainObject(authRefs.token) || isPlainObject(authRefs.password))) {
+      const { resolveCliAuthRefs } = await import("../secrets/cli-credentials.js");
+      const creds = await resolveCliAuthRefs(config, env);
+      if (creds) {
+        delete target.token;
+        delete target.password;
+        Object.assign(target, creds, { source: "config" });
+      }
+    }
+  }
   return { target, configPath, tree, local };
 }
 

@@ -1,9 +1,12 @@
 // Secret references and the `secrets` section: where a credential can come from instead of
 // being written into the config file.
 import { Type, type Static } from "@sinclair/typebox";
-import { int, stringEnum, strictObject, stringList } from "./schema-helpers.js";
+import { stringEnum, strictObject, stringList } from "./schema-helpers.js";
 
 const PROVIDER_ALIAS = "^[a-z][a-z0-9_-]{0,63}$";
+const ENV_NAME = "^[A-Z][A-Z0-9_]{0,127}$";
+// A file id is an absolute JSON pointer, or "value" for a singleValue provider (spec 5.4).
+const FILE_ID = "^(?:/.*|value)$";
 // Exec ids are path-like; "." and ".." segments are refused so a resolver cannot be walked around.
 const EXEC_ID = "^(?!(?:.*/)?\\.{1,2}(?:/|$))[A-Za-z0-9][A-Za-z0-9._:/-]{0,255}$";
 
@@ -18,8 +21,8 @@ function secretRefFor<S extends "env" | "file" | "exec">(source: S, idPattern: s
 /** A pointer to a secret held outside the config: `{ source, provider, id }`. */
 export const SecretRefSchema = Type.Union(
   [
-    secretRefFor("env", "^[A-Z][A-Z0-9_]{0,127}$", "Environment variable name"),
-    secretRefFor("file", "^/", "Absolute JSON pointer into the file"),
+    secretRefFor("env", ENV_NAME, "Environment variable name"),
+    secretRefFor("file", FILE_ID, 'Absolute JSON pointer into the file, or "value" in singleValue mode'),
     secretRefFor("exec", EXEC_ID, "Id passed to the exec resolver"),
   ],
   { description: "Secret reference" },
@@ -44,24 +47,40 @@ export function secretInputField() {
   return Type.Unsafe<SecretInput>({ $ref: "#/definitions/SecretInput" });
 }
 
+const MAX_TIMEOUT_MS = 120_000;
+const MAX_BYTES = 20 * 1024 * 1024;
+const timeoutField = (description: string) => Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_TIMEOUT_MS, description }));
+const bytesField = (description: string) => Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_BYTES, description }));
+
 const SecretProviderSchema = Type.Union([
-  strictObject({ source: Type.Literal("env") }),
+  strictObject({
+    source: Type.Literal("env"),
+    allowlist: Type.Optional(Type.Array(Type.String({ pattern: ENV_NAME }), { description: "Only these variables may be read" })),
+  }),
   strictObject({
     source: Type.Literal("file"),
-    path: Type.String({ minLength: 1 }),
+    path: Type.String({ minLength: 1, description: "Absolute path (or ~/...) of the secrets file" }),
     mode: Type.Optional(stringEnum(["json", "singleValue"])),
-    timeoutMs: Type.Optional(int(1)),
+    timeoutMs: timeoutField("Read timeout (default 5000)"),
+    maxBytes: bytesField("Largest file accepted (default 1 MiB)"),
+    allowInsecurePath: Type.Optional(Type.Boolean({ description: "Skip the ownership and permission checks" })),
   }),
   strictObject({
     source: Type.Literal("exec"),
-    command: Type.String({ minLength: 1, description: "Absolute path of the resolver" }),
-    passEnv: Type.Optional(stringList("Environment variables passed to the resolver")),
+    command: Type.String({ minLength: 1, pattern: "^/", description: "Absolute path of the resolver" }),
+    args: Type.Optional(Type.Array(Type.String({ maxLength: 1024 }), { maxItems: 128 })),
+    timeoutMs: timeoutField("Whole-run timeout (default 5000)"),
+    noOutputTimeoutMs: timeoutField("Timeout without any output (default timeoutMs)"),
+    maxOutputBytes: bytesField("Largest stdout + stderr accepted (default 1 MiB)"),
+    jsonOnly: Type.Optional(Type.Boolean({ description: "false: a single id may be answered with plain stdout" })),
+    env: Type.Optional(Type.Record(Type.String(), Type.String(), { description: "Literal variables for the resolver" })),
+    passEnv: Type.Optional(Type.Array(Type.String({ pattern: ENV_NAME }), { description: "Environment variables passed to the resolver" })),
     allowSymlinkCommand: Type.Optional(Type.Boolean()),
-    trustedDirs: Type.Optional(stringList()),
-    allowInsecurePath: Type.Optional(Type.Boolean()),
-    timeoutMs: Type.Optional(int(1)),
+    trustedDirs: Type.Optional(stringList("The resolved command must lie inside one of these")),
+    allowInsecurePath: Type.Optional(Type.Boolean({ description: "Skip the ownership and permission checks" })),
   }),
 ]);
+export type SecretProviderConfig = Static<typeof SecretProviderSchema>;
 
 /** The `secrets` section: named providers and the default alias per source. */
 export const SecretsSchema = strictObject({
@@ -73,4 +92,12 @@ export const SecretsSchema = strictObject({
       exec: Type.Optional(Type.String()),
     }),
   ),
+  resolution: Type.Optional(
+    strictObject({
+      maxProviderConcurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 32 })),
+      maxRefsPerProvider: Type.Optional(Type.Integer({ minimum: 1, maximum: 4096 })),
+      maxBatchBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 4 * 1024 * 1024 })),
+    }),
+  ),
 });
+export type SecretsConfig = Static<typeof SecretsSchema>;

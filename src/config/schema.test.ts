@@ -48,11 +48,13 @@ describe("secret schemas", () => {
     expect(isRef({ source: "env", provider: "default", id: "OPENAI_API_KEY" })).toBe(true);
     expect(isRef({ source: "file", provider: "filemain", id: "/providers/openai/apiKey" })).toBe(true);
     expect(isRef({ source: "exec", provider: "vault", id: "openai/api-key:v1" })).toBe(true);
+    expect(isRef({ source: "file", provider: "single", id: "value" })).toBe(true);
   });
 
   it("rejects bad ids, providers and extra keys", () => {
     expect(isRef({ source: "env", provider: "default", id: "lower" })).toBe(false);
     expect(isRef({ source: "file", provider: "f", id: "relative/pointer" })).toBe(false);
+    expect(isRef({ source: "file", provider: "f", id: "values" })).toBe(false);
     expect(isRef({ source: "exec", provider: "v", id: "a/../b" })).toBe(false);
     expect(isRef({ source: "exec", provider: "v", id: "./b" })).toBe(false);
     expect(isRef({ source: "exec", provider: "v", id: "a/." })).toBe(false);

@@ -143,3 +143,20 @@ describe("validateConfig", () => {
     expect(issuesOf({ gateway: { token: "x" } })).toEqual([]);
   });
 });
+
+describe("validateConfig: secrets providers", () => {
+  it("accepts file and exec providers with their options and refuses a relative exec command", () => {
+    const secrets = {
+      providers: {
+        env: { source: "env", allowlist: ["OPENAI_API_KEY"] },
+        file: { source: "file", path: "~/.openclaw/secrets.json", mode: "singleValue", timeoutMs: 1000, maxBytes: 4096, allowInsecurePath: false },
+        vault: { source: "exec", command: "/usr/local/bin/resolver", args: ["--p"], timeoutMs: 2000, noOutputTimeoutMs: 1000, maxOutputBytes: 1024, jsonOnly: false, env: { A: "b" }, passEnv: ["PATH"], trustedDirs: ["/usr/local"] },
+      },
+      defaults: { env: "env", file: "file", exec: "vault" },
+      resolution: { maxProviderConcurrency: 2 },
+    };
+    expect(validateConfig({ secrets }, "c.json")).toEqual([]);
+    expect(validateConfig({ secrets: { providers: { v: { source: "exec", command: "resolver" } } } }, "c.json")).not.toEqual([]);
+    expect(validateConfig({ secrets: { providers: { v: { source: "exec", command: "/r", timeoutMs: 0 } } } }, "c.json")).not.toEqual([]);
+  });
+});

@@ -35,6 +35,7 @@ import { chatMethods } from "./methods/chat.js";
 import { sessionsMethods } from "./methods/sessions.js";
 import { catalogMethods } from "./methods/catalog.js";
 import { deviceMethods } from "./methods/devices.js";
+import { secretsMethods } from "./methods/secrets.js";
 import { RunEngine } from "../agents/engine/engine.js";
 import { DedupeCache } from "../agents/engine/dedupe.js";
 import { SessionStore } from "../agents/sessions/store.js";
@@ -49,6 +50,8 @@ import { MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES, WsConnection, type ConnectionHos
 import { PreauthBudget } from "./ws/preauth-budget.js";
 import { decide, diffConfigPaths, planReload, type HotAction, type ReloadPlan } from "./reload/plan.js";
 import { ConfigFileWatcher } from "./reload/watcher.js";
+import { formatSecretFailure } from "../secrets/resolve.js";
+import { SecretsRuntime, SecretsSnapshot } from "../secrets/snapshot.js";
 
 export interface GatewayOptions {
   configPath: string;
@@ -113,6 +116,7 @@ export class Gateway implements GatewayServices {
   readonly presence: PresenceRegistry;
   readonly health: HealthMonitor;
   readonly agents: AgentRuntime;
+  readonly secrets: SecretsRuntime;
   startedAt = Date.now();
   authLimiter!: AuthRateLimiter;
 
@@ -142,6 +146,7 @@ export class Gateway implements GatewayServices {
   #stopped: Promise<void> | undefined;
   #resolveStopped: (() => void) | undefined;
   #watcher: ConfigFileWatcher | undefined;
+  #reloadingHot = false;
   #reloadChain: Promise<unknown> = Promise.resolve();
   readonly #reloadHandlers = new Map<string, HotReloadHandler[]>();
 
@@ -151,6 +156,8 @@ export class Gateway implements GatewayServices {
     this.configPath = opts.configPath;
     this.stateDir = opts.stateDir;
     this.devices = new DeviceStore(opts.stateDir);
+    this.secrets = new SecretsRuntime({ env: this.#env });
+    this.secrets.onActivate((next) => this.#onSecretsActivated(next));
     this.broadcaster = new Broadcaster(MAX_BUFFERED_BYTES, (peer) => this.#wsLog?.warn(`slow consumer conn=${peer.id}; closing`));
     this.presence = new PresenceRegistry(PresenceRegistry.gatewaySelf(VERSION, this.bootId, undefined, Date.now()));
     this.health = new HealthMonitor(
@@ -167,6 +174,7 @@ export class Gateway implements GatewayServices {
       ...sessionsMethods,
       ...catalogMethods,
       ...deviceMethods,
+      ...secretsMethods,
       ...(opts.methods ?? []),
     ]);
   }
@@ -183,6 +191,7 @@ export class Gateway implements GatewayServices {
       stateDir: this.stateDir,
       sessions,
       log: () => this.#logger!.child("agents"),
+      secrets: () => this.secrets.current,
     });
     engine.onRun((run) => attachWsEvents(run, this.broadcaster));
     const sessionSubscribers = new Set<string>();
@@ -305,6 +314,7 @@ export class Gateway implements GatewayServices {
       this.#ensureLogger();
       if (this.#settings.auth.needsGeneratedToken) await this.#generateToken();
       for (const w of this.#settings.warnings) this.#log.warn(w);
+      for (const w of this.secrets.current.warnings) this.#log.warn(w.message);
       const lockWanted = this.#opts.lock ?? this.#env.OPENCLAW_ALLOW_MULTI_GATEWAY !== "1";
       if (lockWanted && !this.#lock) {
         this.#lock = await acquireGatewayLock({ lockPath: resolveGatewayLockPath(this.configPath), configPath: this.configPath });
@@ -330,7 +340,10 @@ export class Gateway implements GatewayServices {
 
   async #loadAndResolve(): Promise<void> {
     const snapshot = await readConfigSnapshot(this.configPath, this.#env, { validationCache: true });
-    const settings = await this.#resolveSettings(snapshot);
+    const secrets = await this.#resolveSecrets(snapshot);
+    const settings = await this.#resolveSettings(snapshot, secrets);
+    // Activated only once every guard passed, so a refused restart keeps the running snapshot.
+    this.secrets.activate(secrets);
     this.#snapshot = snapshot;
     this.#settings = settings;
     this.authLimiter = new AuthRateLimiter(settings.auth.rateLimit);
@@ -338,12 +351,12 @@ export class Gateway implements GatewayServices {
   }
 
   /** Startup settings for a snapshot; throws StartupGuardError (exit 78 at start, "skipped" on reload). */
-  async #resolveSettings(snapshot: ConfigSnapshot): Promise<StartupSettings> {
-    const settings = resolveStartupSettings(snapshot, this.stateDir, this.#opts.cli ?? {}, this.#env);
+  async #resolveSettings(snapshot: ConfigSnapshot, secrets: SecretsSnapshot): Promise<StartupSettings> {
+    const settings = resolveStartupSettings(snapshot, this.stateDir, this.#opts.cli ?? {}, this.#env, secrets);
     if (snapshot.config.hooks?.enabled) {
       // Hooks code loads only for gateways that use hooks; a bad hooks config refuses to start (78).
       const { validateHooksConfig } = await import("./http/hooks/settings.js");
-      const problem = validateHooksConfig(snapshot.config, settings.auth, { env: this.#env, configPath: snapshot.path });
+      const problem = validateHooksConfig(snapshot.config, settings.auth, { env: this.#env, configPath: snapshot.path, secrets });
       if (problem) throw new StartupGuardError([problem]);
     }
     return settings;
@@ -408,9 +421,16 @@ export class Gateway implements GatewayServices {
       this.#log.info("config reload disabled (gateway.reload.mode=off)");
       return { kind: "disabled" };
     }
+    // Secrets are resolved for the new config first; a ref that fails keeps everything as it is.
+    const resolved = await this.secrets.resolve(next.config);
+    if (!resolved.ok) {
+      const reason = resolved.failures.map(formatSecretFailure).join("; ");
+      this.#log.error(`config reload skipped (secrets): ${reason}`);
+      return { kind: "skipped", reason };
+    }
     let settings: StartupSettings;
     try {
-      settings = await this.#resolveSettings(next);
+      settings = await this.#resolveSettings(next, resolved.snapshot);
     } catch (err) {
       const reason = err instanceof StartupGuardError ? err.lines.join(" ") : (err as Error).message;
       this.#log.error(`config reload skipped (invalid config): ${reason}`);
@@ -425,17 +445,23 @@ export class Gateway implements GatewayServices {
     if (decision.skippedRestart.length > 0) {
       this.#log.warn(`config reload requires gateway restart; hot mode ignoring (${summarisePaths(decision.skippedRestart)})`);
     }
-    await this.#applyHot(next, settings, decision.plan);
+    await this.#applyHot(next, settings, decision.plan, resolved.snapshot);
     this.#log.info(`config reloaded (${source}): ${summarisePaths(paths)}`);
     return { kind: "hot", paths, skippedRestart: decision.skippedRestart };
   }
 
-  async #applyHot(next: ConfigSnapshot, settings: StartupSettings, plan: ReloadPlan) {
+  async #applyHot(next: ConfigSnapshot, settings: StartupSettings, plan: ReloadPlan, secrets: SecretsSnapshot) {
     const prev = { snapshot: this.#snapshot, settings: this.#settings };
     // What is bound at start (listener, bind, proxies) stays until a restart.
     const auth = settings.auth.needsGeneratedToken ? prev.settings.auth : settings.auth;
     this.#snapshot = next;
     this.#settings = { ...settings, port: prev.settings.port, bind: prev.settings.bind, auth };
+    this.#reloadingHot = true;
+    try {
+      this.secrets.activate(secrets);
+    } finally {
+      this.#reloadingHot = false;
+    }
     for (const [action, paths] of plan.hot) {
       if (action === "auth") this.#applyAuthChange(prev.settings.auth, auth);
       const handlers = [
@@ -464,6 +490,37 @@ export class Gateway implements GatewayServices {
       setImmediate(() => conn.ws.close(4001, Messages.authChanged));
     }
     this.#log.info(`gateway auth changed; closed ${closed} socket(s) that used the old secret`);
+  }
+
+  /** Every active SecretRef resolved, or a startup refusal (78) with one line per failing ref. */
+  async #resolveSecrets(snapshot: ConfigSnapshot): Promise<SecretsSnapshot> {
+    // An invalid config is refused by the startup guards with its own message.
+    if (!snapshot.valid) return SecretsSnapshot.empty();
+    const outcome = await this.secrets.resolve(snapshot.config);
+    if (!outcome.ok) throw new StartupGuardError(outcome.failures.map(formatSecretFailure));
+    return outcome.snapshot;
+  }
+
+  /**
+   * A snapshot activated while running (`secrets.reload`, config reload): gateway auth is derived
+   * again from the current config with the new values; sockets that used a rotated shared secret
+   * are closed with 4001 on their next frame. A config reload that swaps the config should
+   * activate secrets after the swap (or re-derive auth itself).
+   */
+  #onSecretsActivated(next: SecretsSnapshot) {
+    // A hot config reload derives auth itself (and closes rotated sockets once).
+    if (this.#state !== "running" || this.#reloadingHot) return;
+    try {
+      const { auth } = resolveStartupSettings(this.#snapshot, this.stateDir, this.#opts.cli ?? {}, this.#env, next);
+      const changed = sharedSecretKey(auth) !== sharedSecretKey(this.#settings.auth);
+      const before = this.#settings.auth;
+      this.#settings.auth = auth;
+      if (changed) this.#applyAuthChange(before, auth);
+      this.#log.info(`secrets snapshot activated (${next.size} refs)${changed ? "; gateway auth secret changed" : ""}`);
+    } catch (err) {
+      const why = err instanceof StartupGuardError ? err.lines.join(" ") : (err as Error).message;
+      this.#log.error(`secrets activated but gateway auth could not be derived from them, keeping the previous auth: ${why}`);
+    }
   }
 
   #ensureLogger() {

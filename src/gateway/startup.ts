@@ -7,6 +7,7 @@ import type { ConfigSnapshot } from "../config/load.js";
 import { configAuditPath } from "../config/write.js";
 import { resolveGatewayAuth, type ResolvedAuth, type SecretSource } from "./auth/resolve-auth.js";
 import { isBindMode, resolveBind, type BindMode, type ResolvedBind } from "./net.js";
+import type { SecretValues } from "../secrets/values.js";
 
 export interface StartupCliOptions {
   port?: number;
@@ -38,7 +39,13 @@ export function invalidConfigLines(snapshot: ConfigSnapshot): string[] {
   return [`Invalid config at ${snapshot.path}:`, ...snapshot.issues.map((i) => `  - ${formatConfigIssue(i)}`), "Fix the file (or run `openclaw config validate`) and start again."];
 }
 
-export function resolveStartupSettings(snapshot: ConfigSnapshot, stateDir: string, cli: StartupCliOptions, env: NodeJS.ProcessEnv): StartupSettings {
+export function resolveStartupSettings(
+  snapshot: ConfigSnapshot,
+  stateDir: string,
+  cli: StartupCliOptions,
+  env: NodeJS.ProcessEnv,
+  secrets?: SecretValues,
+): StartupSettings {
   if (!snapshot.valid) throw new StartupGuardError(invalidConfigLines(snapshot));
   const gw = snapshot.config.gateway ?? {};
   const audit = Messages.configAudit(configAuditPath(stateDir));
@@ -68,6 +75,7 @@ export function resolveStartupSettings(snapshot: ConfigSnapshot, stateDir: strin
       ...(cli.passwordSource ? { passwordSource: cli.passwordSource } : {}),
     },
     env,
+    ...(secrets ? { secrets } : {}),
   });
 
   if (auth.mode === "password" && !auth.password) {

@@ -53,3 +53,9 @@ export const LogsTailResultSchema = Type.Object({
 export type LogsTailResult = Static<typeof LogsTailResultSchema>;
 
 export { NonEmptyString };
+
+export const SecretsReloadParamsSchema = Closed({}, { $id: "SecretsReloadParams" });
+
+/** `secrets.reload` answer; a failure is an UNAVAILABLE error whose details list the failing refs. */
+export const SecretsReloadResultSchema = Type.Object({ ok: Type.Literal(true), warningCount: Type.Integer({ minimum: 0 }) });
+export type SecretsReloadResult = Static<typeof SecretsReloadResultSchema>;

@@ -5,6 +5,7 @@ import type { OpenClawConfig } from "../../config/schema.js";
 import type { SubsystemLogger } from "../../logging/logger.js";
 import { DEFAULT_MAX_CONCURRENT, resolveAgent, type AgentSettings } from "../agent-config.js";
 import type { SessionStore } from "../sessions/store.js";
+import type { SecretValues } from "../../secrets/values.js";
 import type { ChatMessage, ContentBlock, ToolSpec } from "../types.js";
 import { KeyedQueue, Semaphore } from "./concurrency.js";
 import { DedupeCache } from "./dedupe.js";
@@ -35,6 +36,8 @@ export interface EngineDeps {
   sessions: SessionStore;
   /** Resolved when needed: the gateway's logger exists only once it has started. */
   log: () => SubsystemLogger;
+  /** The active secrets snapshot, read when a run starts. */
+  secrets?: () => SecretValues;
 }
 
 /** A run in the engine: queued, running, then done. Views subscribe to its events. */
@@ -179,6 +182,7 @@ export class RunEngine {
         {
           config: this.deps.config(),
           env: this.deps.env,
+          ...(this.deps.secrets ? { secrets: this.deps.secrets() } : {}),
           sessions: this.deps.sessions,
           log: this.deps.log(),
           emit: (e) => handle.emit(e),

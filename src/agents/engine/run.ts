@@ -8,6 +8,7 @@ import type { SubsystemLogger } from "../../logging/logger.js";
 import type { AgentSettings } from "../agent-config.js";
 import { buildSystemPrompt, estimateTokens } from "../prompt.js";
 import { detectOllama, resolveModelRef } from "../providers/resolve.js";
+import type { SecretValues } from "../../secrets/values.js";
 import { streamWithFallback } from "../providers/fallback.js";
 import { toChatMessages } from "../sessions/convert.js";
 import type { SessionStore, TranscriptMessage } from "../sessions/store.js";
@@ -38,6 +39,8 @@ export interface RunInput {
 export interface RunDeps {
   config: OpenClawConfig;
   env: NodeJS.ProcessEnv;
+  /** The active secrets snapshot (provider keys given as SecretRefs). */
+  secrets?: SecretValues;
   sessions: SessionStore;
   log: SubsystemLogger;
   emit: (event: RunEvent) => void;
@@ -106,7 +109,7 @@ async function modelChain(input: RunInput, deps: RunDeps): Promise<ResolvedModel
       `no model configured for agent "${input.agent.id}": set agents.defaults.model (e.g. "openai/gpt-4o-mini") and models.providers, set OPENAI_API_KEY or ANTHROPIC_API_KEY, or run Ollama on 127.0.0.1:11434`,
     );
   }
-  return refs.map((r) => resolveModelRef(r, deps.config, deps.env));
+  return refs.map((r) => resolveModelRef(r, deps.config, deps.env, deps.secrets));
 }
 
 export async function executeRun(input: RunInput, deps: RunDeps): Promise<RunResult> {

@@ -2,7 +2,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import type { OpenClawConfig } from "../../config/schema.js";
+import { SecretsSnapshot } from "../../secrets/snapshot.js";
 import { detectOllama, listCatalog, modelChainFor, resolveModelRef } from "./resolve.js";
+
+const snap = (values: Record<string, string>) => new SecretsSnapshot(new Map(Object.entries(values)));
 
 const config = (c: Record<string, unknown>) => c as OpenClawConfig;
 
@@ -25,8 +28,8 @@ const withProviders = config({
 });
 
 describe("resolveModelRef", () => {
-  it("resolves a configured provider with env secret refs, headers and model limits", () => {
-    expect(resolveModelRef("local/qwen", withProviders, { LOCAL_KEY: "k1" })).toEqual({
+  it("resolves a configured provider with secret refs from the snapshot, headers and model limits", () => {
+    expect(resolveModelRef("local/qwen", withProviders, {}, snap({ "models.providers.local.apiKey": "k1" }))).toEqual({
       ref: "local/qwen", provider: "local", model: "qwen", api: "openai-completions", baseUrl: "http://127.0.0.1:8000/v1",
       apiKey: "k1", headers: { "x-team": "blue" }, contextWindow: 32000, maxTokens: 2048, name: "Qwen", reasoning: true,
     });
@@ -36,7 +39,7 @@ describe("resolveModelRef", () => {
   });
 
   it("expands an alias and keeps slashes inside the model id", () => {
-    expect(resolveModelRef("fast", withProviders, { LOCAL_KEY: "k" }).ref).toBe("local/qwen");
+    expect(resolveModelRef("fast", withProviders, {}, snap({ "models.providers.local.apiKey": "k" })).ref).toBe("local/qwen");
     expect(resolveModelRef("ollama/library/llama3:8b", config({}), {})).toMatchObject({ model: "library/llama3:8b" });
   });
 
@@ -60,10 +63,14 @@ describe("resolveModelRef", () => {
     expect(() => resolveModelRef("nomodel", config({}), {})).toThrow('invalid model reference "nomodel"');
   });
 
-  it("refuses secret refs it cannot resolve, naming the key", () => {
-    expect(() => resolveModelRef("local/qwen", withProviders, {})).toThrow("models.providers.local.apiKey refers to environment variable LOCAL_KEY");
-    const fileRef = config({ models: { providers: { p: { baseUrl: "http://x", apiKey: { source: "file", provider: "f", id: "/k" }, models: [] } } } });
-    expect(() => resolveModelRef("p/m", fileRef, {})).toThrow('models.providers.p.apiKey is a "file" secret reference');
+  it("refuses secret refs the snapshot does not hold, naming the key (never reading env itself)", () => {
+    expect(() => resolveModelRef("local/qwen", withProviders, { LOCAL_KEY: "k" })).toThrow(
+      'models.providers.local.apiKey is a secret reference (env provider "default") with no resolved value',
+    );
+    const fileRef = config({ models: { providers: { p: { baseUrl: "http://x", apiKey: { source: "file", provider: "f", id: "/k" }, headers: { "x.k": { source: "exec", provider: "v", id: "h" } }, models: [] } } } });
+    expect(() => resolveModelRef("p/m", fileRef, {})).toThrow('models.providers.p.apiKey is a secret reference (file provider "f")');
+    expect(() => resolveModelRef("p/m", fileRef, {}, snap({ "models.providers.p.apiKey": "k" }))).toThrow('models.providers.p.headers["x.k"] is a secret reference');
+    expect(resolveModelRef("p/m", fileRef, {}, snap({ "models.providers.p.apiKey": "k", 'models.providers.p.headers["x.k"]': "hv" })).headers).toEqual({ "x.k": "hv" });
   });
 });
 

@@ -1,6 +1,8 @@
 // Model references (`provider/model`) resolved against `models.providers` and the environment,
 // the per-agent model chain (primary, then fallbacks), and the catalogue behind `models.list`.
-import type { OpenClawConfig, SecretInput } from "../../config/schema.js";
+import type { OpenClawConfig } from "../../config/schema.js";
+import { formatPath } from "../../config/dotpath.js";
+import { NO_SECRETS, readSecretInput, type SecretValues } from "../../secrets/values.js";
 import type { ProviderApi, ResolvedModel } from "../types.js";
 
 type Env = Record<string, string | undefined>;
@@ -22,8 +24,11 @@ const BUILTIN: Record<string, { baseUrl: string; api: ProviderApi; keyEnv?: stri
   ollama: { baseUrl: `${OLLAMA_BASE_URL}/v1`, api: "openai-completions" },
 };
 
-/** Resolves `provider/model` (or an alias from `agents.defaults.models`) to everything an adapter needs. */
-export function resolveModelRef(ref: string, config: OpenClawConfig, env: Env = process.env): ResolvedModel {
+/**
+ * Resolves `provider/model` (or an alias from `agents.defaults.models`) to everything an adapter
+ * needs. SecretRefs in `apiKey` and `headers` are read from `secrets` (the active snapshot).
+ */
+export function resolveModelRef(ref: string, config: OpenClawConfig, env: Env = process.env, secrets: SecretValues = NO_SECRETS): ResolvedModel {
   const full = expandAlias(ref.trim(), config);
   const slash = full.indexOf("/");
   if (slash <= 0 || slash === full.length - 1) {
@@ -32,7 +37,7 @@ export function resolveModelRef(ref: string, config: OpenClawConfig, env: Env = 
   const provider = full.slice(0, slash);
   const model = full.slice(slash + 1);
   const configured = findProvider(config, provider);
-  if (configured) return fromConfig(full, configured.id, model, configured.entry, env);
+  if (configured) return fromConfig(full, configured.id, model, configured.entry, env, secrets);
 
   const builtin = BUILTIN[provider.toLowerCase()];
   const key = builtin?.keyEnv ? env[builtin.keyEnv] : undefined;
@@ -53,7 +58,7 @@ export function resolveModelRef(ref: string, config: OpenClawConfig, env: Env = 
   };
 }
 
-function fromConfig(ref: string, id: string, model: string, p: ProviderConfig, env: Env): ResolvedModel {
+function fromConfig(ref: string, id: string, model: string, p: ProviderConfig, env: Env, secrets: SecretValues): ResolvedModel {
   const def = p.models.find((m) => m.id === model);
   const api = (p.api ?? def?.api ?? (id === "anthropic" ? "anthropic-messages" : "openai-completions")) as ProviderApi;
   if (!APIS.includes(api)) {
@@ -61,7 +66,7 @@ function fromConfig(ref: string, id: string, model: string, p: ProviderConfig, e
   }
   const keyEnv = BUILTIN[id]?.keyEnv;
   const apiKey =
-    p.apiKey !== undefined ? resolveSecret(p.apiKey, `models.providers.${id}.apiKey`, env) : keyEnv ? env[keyEnv] : undefined;
+    p.apiKey !== undefined ? readSecretInput(p.apiKey, formatPath(["models", "providers", id, "apiKey"]), secrets) : keyEnv ? env[keyEnv] : undefined;
   const resolved: ResolvedModel = {
     ref,
     provider: id,
@@ -74,23 +79,12 @@ function fromConfig(ref: string, id: string, model: string, p: ProviderConfig, e
   if (apiKey) resolved.apiKey = apiKey;
   if (p.headers && Object.keys(p.headers).length) {
     resolved.headers = Object.fromEntries(
-      Object.entries(p.headers).map(([k, v]) => [k, resolveSecret(v, `models.providers.${id}.headers.${k}`, env) ?? ""]),
+      Object.entries(p.headers).map(([k, v]) => [k, readSecretInput(v, formatPath(["models", "providers", id, "headers", k]), secrets) ?? ""]),
     );
   }
   if (def?.name) resolved.name = def.name;
   if (def?.reasoning !== undefined) resolved.reasoning = def.reasoning;
   return resolved;
-}
-
-// Env refs are resolved here; file and exec refs need the secrets snapshot, which owns their I/O.
-function resolveSecret(input: SecretInput, key: string, env: Env): string | undefined {
-  if (typeof input === "string") return input || undefined;
-  if (input.source === "env") {
-    const value = env[input.id];
-    if (!value) throw new Error(`${key} refers to environment variable ${input.id}, which is not set`);
-    return value;
-  }
-  throw new Error(`${key} is a "${input.source}" secret reference, which is not resolved for model providers; use a string or an env reference`);
 }
 
 function findProvider(config: OpenClawConfig, provider: string): { id: string; entry: ProviderConfig } | undefined {

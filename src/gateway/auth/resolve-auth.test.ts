@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { StartupGuardError } from "../../errors.js";
+import { SecretsSnapshot } from "../../secrets/snapshot.js";
 import { resolveGatewayAuth } from "./resolve-auth.js";
 
 describe("resolveGatewayAuth", () => {
@@ -16,9 +17,11 @@ describe("resolveGatewayAuth", () => {
     expect(resolveGatewayAuth({ config: {}, cli: {}, env: { OPENCLAW_GATEWAY_TOKEN: "env" } })).toMatchObject({ token: "env", tokenSource: "env" });
   });
 
-  it("resolves env SecretRefs and names a missing variable", () => {
-    expect(resolveGatewayAuth({ config: { token: { source: "env", provider: "default", id: "TOK" } }, cli: {}, env: { TOK: "v" } }).token).toBe("v");
-    expect(() => resolveGatewayAuth({ config: { token: { source: "env", provider: "default", id: "TOK" } }, cli: {}, env: {} })).toThrow(/TOK/);
+  it("reads SecretRefs from the secrets snapshot and names an unresolved path", () => {
+    const token = { source: "file", provider: "tokens", id: "/gw" };
+    const secrets = new SecretsSnapshot(new Map([["gateway.auth.token", "from-file"]]));
+    expect(resolveGatewayAuth({ config: { token }, cli: {}, env: {}, secrets })).toMatchObject({ token: "from-file", tokenSource: "config" });
+    expect(() => resolveGatewayAuth({ config: { token }, cli: {}, env: {} })).toThrow(/gateway.auth.token is a secret reference \(file provider "tokens"\)/);
   });
 
   it("refuses ambiguity and placeholders", () => {

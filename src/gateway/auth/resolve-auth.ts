@@ -1,6 +1,7 @@
 // Works out the gateway's auth settings from CLI flags, config and env (spec 5.2), refusing
 // placeholder or ambiguous setups with the reference's messages.
 import { Messages, StartupGuardError } from "../../errors.js";
+import { NO_SECRETS, readSecretInput, type SecretValues } from "../../secrets/values.js";
 import { DEFAULT_RATE_LIMIT, type RateLimitSettings } from "./rate-limit.js";
 
 export const AUTH_MODES = ["none", "token", "password", "trusted-proxy"] as const;
@@ -43,6 +44,8 @@ export interface ResolveAuthInput {
   config: AuthConfig | undefined;
   cli: { mode?: string; token?: string; password?: string; passwordSource?: SecretSource };
   env: NodeJS.ProcessEnv;
+  /** The secrets snapshot that holds the values of `gateway.auth.*` SecretRefs. */
+  secrets?: SecretValues;
 }
 
 const PLACEHOLDERS: Record<string, string> = {
@@ -50,19 +53,9 @@ const PLACEHOLDERS: Record<string, string> = {
   password: "change-me-to-a-strong-password",
 };
 
-/** Resolves a SecretInput. File and exec references belong to the secrets subsystem. */
-function resolveSecretInput(value: unknown, what: string, env: NodeJS.ProcessEnv): string | undefined {
-  if (value === undefined || value === null || value === "") return undefined;
-  if (typeof value === "string") return value;
-  const ref = value as { source?: string; id?: string };
-  if (ref.source === "env" && typeof ref.id === "string") {
-    const v = env[ref.id];
-    if (!v) throw new StartupGuardError([`gateway.auth.${what} references environment variable ${ref.id}, which is not set`]);
-    return v;
-  }
-  throw new StartupGuardError([
-    `gateway.auth.${what} uses a "${ref.source}" secret reference; this build resolves only env references for gateway auth (use {"source":"env","provider":"default","id":"VAR"} or a plain value)`,
-  ]);
+/** A plain value, or a SecretRef's value from the secrets snapshot (resolved before this runs). */
+function resolveSecretInput(value: unknown, what: string, secrets: SecretValues): string | undefined {
+  return readSecretInput(value, `gateway.auth.${what}`, secrets, (message) => new StartupGuardError([message]));
 }
 
 export function resolveGatewayAuth(input: ResolveAuthInput): ResolvedAuth {
@@ -75,7 +68,7 @@ export function resolveGatewayAuth(input: ResolveAuthInput): ResolvedAuth {
   let tokenSource: SecretSource | undefined;
   if (input.cli.token) [token, tokenSource] = [input.cli.token, "cli"];
   else {
-    const fromConfig = resolveSecretInput(cfg.token, "token", input.env);
+    const fromConfig = resolveSecretInput(cfg.token, "token", input.secrets ?? NO_SECRETS);
     if (fromConfig) [token, tokenSource] = [fromConfig, "config"];
     else if (input.env.OPENCLAW_GATEWAY_TOKEN) [token, tokenSource] = [input.env.OPENCLAW_GATEWAY_TOKEN, "env"];
   }
@@ -83,7 +76,7 @@ export function resolveGatewayAuth(input: ResolveAuthInput): ResolvedAuth {
   let passwordSource: SecretSource | undefined;
   if (input.cli.password) [password, passwordSource] = [input.cli.password, input.cli.passwordSource ?? "cli"];
   else {
-    const fromConfig = resolveSecretInput(cfg.password, "password", input.env);
+    const fromConfig = resolveSecretInput(cfg.password, "password", input.secrets ?? NO_SECRETS);
     if (fromConfig) [password, passwordSource] = [fromConfig, "config"];
     else if (input.env.OPENCLAW_GATEWAY_PASSWORD) [password, passwordSource] = [input.env.OPENCLAW_GATEWAY_PASSWORD, "env"];
   }

@@ -17,6 +17,7 @@ import { applyMergePatch } from "../../config/merge-patch.js";
 import { redactConfig, redactRaw, restoreRedacted } from "../../config/redact.js";
 import { configJsonSchema } from "../../config/schema.js";
 import { isPlainObject } from "../../config/object-utils.js";
+import { formatSecretFailure } from "../../secrets/resolve.js";
 import type { GatewayServices } from "../services.js";
 import { defineMethod, type MethodContext, type MethodDef } from "./registry.js";
 
@@ -55,6 +56,12 @@ async function validateAndWrite(gw: GatewayServices, next: unknown, source: stri
   if (!isPlainObject(next)) throw invalidConfig([{ file: gw.configPath, path: "", message: "expected an object" }]);
   const resolved = await resolveConfigValue(next, gw.configPath);
   if (!resolved.valid) throw invalidConfig(resolved.issues);
+  // Preflight (spec 5.4): a config whose SecretRefs cannot be resolved is refused before writing.
+  const secrets = await gw.secrets.resolve(resolved.config);
+  if (!secrets.ok) {
+    const message = `unresolved secret references: ${secrets.failures.map(formatSecretFailure).join("; ")}`;
+    throw new GatewayError(ErrorCodes.INVALID_REQUEST, message, { details: { failures: secrets.failures } });
+  }
   await gw.writeConfig(next, source, { allowShrink });
   return resolved.config;
 }

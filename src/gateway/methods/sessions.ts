@@ -40,7 +40,7 @@ function defaultModel(gw: GatewayServices) {
   const ref = agent?.models[0];
   if (!ref) return { modelProvider: null, model: null, contextTokens: null };
   try {
-    const m = resolveModelRef(ref, gw.config(), gw.env);
+    const m = resolveModelRef(ref, gw.config(), gw.env, gw.secrets);
     return { modelProvider: m.provider, model: m.model, contextTokens: m.contextWindow };
   } catch {
     return { modelProvider: ref.split("/")[0] ?? null, model: ref.split("/").slice(1).join("/") || null, contextTokens: null };
@@ -155,7 +155,7 @@ export const sessionsMethods: MethodDef[] = [
       const agent = gw.agents.engine.agent(agentId);
       const ref = agent?.models[0];
       if (!ref) throw new GatewayError(ErrorCodes.UNAVAILABLE, `no model configured for agent "${agentId}"`);
-      const model = resolveModelRef(ref, gw.config(), gw.env);
+      const model = resolveModelRef(ref, gw.config(), gw.env, gw.secrets);
       const result = await compactHistory({
         agentId,
         sessionKey: p.key,

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { OpenClawConfig } from "../../../config/schema.js";
 import type { SubsystemLogger } from "../../../logging/logger.js";
 import type { GatewayServices } from "../../services.js";
+import type { SecretsSnapshot } from "../../../secrets/snapshot.js";
 import { HttpBodyError, readBody } from "../body.js";
 import { methodNotAllowed, notFound, sendJson, sendText } from "../respond.js";
 import type { HttpRequestContext, HttpStage } from "../router.js";
@@ -39,17 +40,19 @@ class MappingFailure extends Error {}
 export function hooksStage(gw: GatewayServices): HooksStage {
   let logger: SubsystemLogger | undefined;
   const log = () => (logger ??= gw.logger.child("gateway/hooks"));
-  const resolve = (config: OpenClawConfig) =>
-    resolveHooksSettings(config, { env: gw.env, configPath: gw.configPath, gatewayAuth: gw.auth() });
-  let current = { config: gw.config(), settings: resolve(gw.config()) };
+  const resolve = (config: OpenClawConfig, secrets: SecretsSnapshot) =>
+    resolveHooksSettings(config, { env: gw.env, configPath: gw.configPath, gatewayAuth: gw.auth(), secrets });
+  let current = { config: gw.config(), secrets: gw.secrets.current, settings: resolve(gw.config(), gw.secrets.current) };
+  // Re-resolved when the config or the secrets snapshot changes (a rotated hooks.token).
   const settingsNow = (): HooksSettings | null => {
     const config = gw.config();
-    if (config === current.config) return current.settings;
+    const secrets = gw.secrets.current;
+    if (config === current.config && secrets === current.secrets) return current.settings;
     try {
-      current = { config, settings: resolve(config) };
+      current = { config, secrets, settings: resolve(config, secrets) };
     } catch (err) {
       log().error(`hooks config rejected after reload, keeping the previous hooks settings: ${(err as Error).message}`);
-      current = { config, settings: current.settings };
+      current = { config, secrets, settings: current.settings };
     }
     return current.settings;
   };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { SecretsSnapshot } from "../../../secrets/snapshot.js";
 import type { OpenClawConfig } from "../../../config/schema.js";
 import { HookConfigMessages, resolveHooksSettings, validateHooksConfig } from "./settings.js";
 
@@ -24,11 +25,12 @@ describe("validateHooksConfig", () => {
     expect(validateHooksConfig(cfg({ enabled: true, token: "pw" }), { password: "pw" }, opts)).toBe(HookConfigMessages.tokenMatchesGateway);
   });
 
-  it("resolves env secret references for hooks.token", () => {
-    const s = resolveHooksSettings(cfg({ enabled: true, token: { source: "env", provider: "default", id: "HOOK_TOKEN" } }), opts);
-    expect(s?.token).toBe("from-env");
-    expect(validateHooksConfig(cfg({ enabled: true, token: { source: "env", provider: "default", id: "NOPE" } }), gatewayAuth, opts)).toBe(
-      "hooks.token references environment variable NOPE, which is not set",
+  it("reads a hooks.token secret reference from the secrets snapshot", () => {
+    const secrets = new SecretsSnapshot(new Map([["hooks.token", "from-snapshot"]]));
+    const s = resolveHooksSettings(cfg({ enabled: true, token: { source: "env", provider: "default", id: "HOOK_TOKEN" } }), { ...opts, secrets });
+    expect(s?.token).toBe("from-snapshot");
+    expect(validateHooksConfig(cfg({ enabled: true, token: { source: "env", provider: "default", id: "NOPE" } }), gatewayAuth, opts)).toMatch(
+      /^hooks.token is a secret reference \(env provider "default"\) with no resolved value/,
     );
   });
 

@@ -9,6 +9,7 @@ import { isValidSessionKey, parseSessionKey } from "../../../agents/sessions/key
 import { HookConfigError, parseMappings, type HookMapping } from "./mappings.js";
 import { presetMappings } from "./presets.js";
 import { transformPathProblem } from "./transform.js";
+import { NO_SECRETS, readSecretInput, type SecretValues } from "../../../secrets/values.js";
 
 export const DEFAULT_HOOKS_PATH = "/hooks";
 export const DEFAULT_HOOKS_MAX_BODY_BYTES = 256 * 1024;
@@ -42,20 +43,14 @@ export interface HooksResolveOptions {
   configPath?: string;
   /** The gateway's shared secrets: the hooks token must differ from both. */
   gatewayAuth?: { token?: string; password?: string };
+  /** The secrets snapshot that holds a `hooks.token` SecretRef's value. */
+  secrets?: SecretValues;
 }
 
 type HooksConfig = NonNullable<OpenClawConfig["hooks"]>;
 
-function resolveToken(value: unknown, env: NodeJS.ProcessEnv): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === "string") return value.trim() || undefined;
-  const ref = value as { source?: string; id?: string };
-  if (ref.source === "env" && typeof ref.id === "string") {
-    const v = env[ref.id]?.trim();
-    if (!v) throw new HookConfigError(`hooks.token references environment variable ${ref.id}, which is not set`);
-    return v;
-  }
-  throw new HookConfigError(`hooks.token uses a "${String(ref.source)}" secret reference; only env references are resolved for hooks.token`);
+function resolveToken(value: unknown, secrets: SecretValues): string | undefined {
+  return readSecretInput(value, "hooks.token", secrets, (message) => new HookConfigError(message))?.trim() || undefined;
 }
 
 export function normalizeBasePath(raw: string | undefined): string {
@@ -77,7 +72,7 @@ export function resolveHooksSettings(config: OpenClawConfig, opts: HooksResolveO
   const hooks: HooksConfig | undefined = config.hooks;
   if (hooks?.enabled !== true) return null;
   const env = opts.env ?? process.env;
-  const token = resolveToken(hooks.token, env);
+  const token = resolveToken(hooks.token, opts.secrets ?? NO_SECRETS);
   if (!token) throw new HookConfigError(HookConfigMessages.tokenRequired);
   const basePath = normalizeBasePath(hooks.path);
   const gw = opts.gatewayAuth ?? {};

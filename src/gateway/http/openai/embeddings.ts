@@ -82,7 +82,7 @@ export function embeddingsStage(gw: GatewayServices): HttpStage {
     const ref = embeddingModelRef(req, config);
     let model: ResolvedModel;
     try {
-      model = resolveModelRef(ref, config, gw.env);
+      model = resolveModelRef(ref, config, gw.env, gw.secrets);
     } catch (err) {
       throw new EmbeddingsRequestError(`Embedding model '${ref}' cannot be used: ${(err as Error).message}`, "model", "invalid_embedding_model");
     }
