@@ -7,7 +7,7 @@ import type { Duplex } from "node:stream";
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from "node:perf_hooks";
 import { WebSocketServer, type WebSocket } from "ws";
 import { VERSION } from "../version.js";
-import { GatewayLockError, StartupGuardError } from "../errors.js";
+import { GatewayLockError, Messages, StartupGuardError } from "../errors.js";
 import { readConfigSnapshot, type ConfigSnapshot } from "../config/load.js";
 import type { OpenClawConfig } from "../config/schema.js";
 import { ConfigWriter, writeConfigFile } from "../config/write.js";
@@ -418,6 +418,7 @@ export class Gateway implements GatewayServices {
 
   #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     const client = describeClient(req, this.#proxies);
+    if (client.untrustedProxyHeaders) this.#wsLog.warn(`${Messages.proxyHeadersUntrusted} peer=${client.remoteAddress}`);
     if (this.#state !== "running" || !this.#wss) {
       socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nGateway websocket handlers unavailable");
       return;
@@ -481,6 +482,10 @@ export class Gateway implements GatewayServices {
       const key = conn.deviceId ?? conn.client?.instanceId ?? conn.id;
       if (this.presence.markDisconnected(key)) this.#broadcastPresence();
     }
+  }
+
+  isTrustedProxy(address: string): boolean {
+    return this.#proxies.has(address);
   }
 
   /**
