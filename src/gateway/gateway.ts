@@ -3,6 +3,7 @@
 // test can run two gateways in one process.
 import { randomBytes, randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type Server } from "node:http";
+import https from "node:https";
 import type { Duplex } from "node:stream";
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from "node:perf_hooks";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -47,6 +48,7 @@ import { describeClient, TrustedProxies } from "./client-address.js";
 import { Broadcaster } from "./ws/broadcast.js";
 import { MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES, WsConnection, type ConnectionHost, type WsSettings } from "./ws/connection.js";
 import { PreauthBudget } from "./ws/preauth-budget.js";
+import { loadGatewayTls, type GatewayTls } from "./tls/load-tls.js";
 
 export interface GatewayOptions {
   configPath: string;
@@ -102,6 +104,8 @@ export class Gateway implements GatewayServices {
   #snapshot!: ConfigSnapshot;
   #settings!: StartupSettings;
   #proxies = new TrustedProxies([]);
+  /** TLS material when gateway.tls.enabled: HTTPS and WSS on the one port. */
+  #tls: GatewayTls | undefined;
   #logger: GatewayLogger | undefined;
   #log!: SubsystemLogger;
   #wsLog!: SubsystemLogger;
@@ -178,7 +182,12 @@ export class Gateway implements GatewayServices {
 
   get url(): string {
     const host = this.#settings?.bind.host ?? "127.0.0.1";
-    return `ws://${host.includes(":") ? `[${host}]` : host}:${this.#port}`;
+    return `${this.#tls ? "wss" : "ws"}://${host.includes(":") ? `[${host}]` : host}:${this.#port}`;
+  }
+
+  /** The served certificate (path, SHA-256 fingerprint, expiry) when TLS is on. */
+  get tls(): GatewayTls | undefined {
+    return this.#tls;
   }
 
   get settings(): StartupSettings {
@@ -277,6 +286,7 @@ export class Gateway implements GatewayServices {
       this.#ensureLogger();
       if (this.#settings.auth.needsGeneratedToken) await this.#generateToken();
       for (const w of this.#settings.warnings) this.#log.warn(w);
+      this.#announceTls();
       const lockWanted = this.#opts.lock ?? this.#env.OPENCLAW_ALLOW_MULTI_GATEWAY !== "1";
       if (lockWanted && !this.#lock) {
         this.#lock = await acquireGatewayLock({ lockPath: resolveGatewayLockPath(this.configPath), configPath: this.configPath });
@@ -312,6 +322,24 @@ export class Gateway implements GatewayServices {
     this.#settings = settings;
     this.authLimiter = new AuthRateLimiter(settings.auth.rateLimit);
     this.#proxies = new TrustedProxies(snapshot.config.gateway?.trustedProxies ?? []);
+    this.#tls = await loadGatewayTls(snapshot.config.gateway?.tls, {
+      stateDir: this.stateDir,
+      configPath: this.configPath,
+      env: this.#env,
+      bindHost: settings.bind.host,
+    });
+  }
+
+  #announceTls() {
+    const tls = this.#tls;
+    if (!tls) return;
+    for (const w of tls.warnings) this.#log.warn(w);
+    if (tls.generated) {
+      this.#log.info(`generated a self-signed TLS certificate: ${tls.certPath}`);
+      this.#opts.onNotice?.(`Generated a self-signed TLS certificate: ${tls.certPath}`);
+    }
+    this.#log.info(`TLS certificate SHA-256 fingerprint: ${tls.info.fingerprint} (${tls.certPath})`);
+    this.#opts.onNotice?.(`TLS on: certificate SHA-256 fingerprint ${tls.info.fingerprint} (clients pin it with gateway.remote.tlsFingerprint)`);
   }
 
   #ensureLogger() {
@@ -358,7 +386,13 @@ export class Gateway implements GatewayServices {
     });
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
     const makeServer = () => {
-      const server = http.createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 }, handler);
+      const httpOptions = { maxHeaderSize: 16 * 1024, requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 };
+      const tls = this.#tls;
+      // TLS on the same port: one https server with the very same request and upgrade handlers.
+      const server: Server = tls
+        ? https.createServer({ ...httpOptions, key: tls.key, cert: tls.cert, ...(tls.ca ? { ca: tls.ca } : {}) }, handler)
+        : http.createServer(httpOptions, handler);
+      if (tls) server.on("tlsClientError", (err: Error) => this.#log.debug(`tls handshake failed: ${err.message}`));
       server.on("upgrade", (req, socket, head) => this.#onUpgrade(req, socket, head));
       server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
         if (!socket.writable) return socket.destroy(err);
@@ -602,15 +636,17 @@ export class Gateway implements GatewayServices {
     await this.#closeAll("gateway restarting", 1500, this.#restartRunGraceMs());
     await this.agents.sessions.flush();
     this.agents.engine.resume();
-    const previous = { snapshot: this.#snapshot, settings: this.#settings };
+    const previous = { snapshot: this.#snapshot, settings: this.#settings, tls: this.#tls };
     try {
       await this.#loadAndResolve();
       if (this.#settings.auth.needsGeneratedToken) await this.#generateToken();
+      this.#announceTls();
     } catch (err) {
       const why = err instanceof StartupGuardError ? err.lines.join(" ") : (err as Error).message;
       this.#log.error(`restart: new config rejected, keeping the running one: ${why}`);
       this.#snapshot = previous.snapshot;
       this.#settings = previous.settings;
+      this.#tls = previous.tls;
     }
     try {
       await this.#listen(this.#port);
