@@ -252,8 +252,10 @@ describe("trusted-proxy auth mode", () => {
     const eve = await connectProbe(gw.url, connectParams(), { ...user, "X-Forwarded-User": "eve@example.com" });
     expect(reasonOf(eve)).toBe("trusted_proxy_user_not_allowed");
     expect((await eve.probe.closed).code).toBe(1008);
-    // HTTP takes the same identity instead of a bearer.
+    // HTTP takes the same identity instead of a bearer (and /ready shows its details to it).
     expect((await fetch(`${gw.httpUrl}/v1/models`, { headers: user })).status).toBe(200);
+    expect(Object.keys((await (await fetch(`${gw.httpUrl}/ready`, { headers: user })).json()) as object)).toContain("uptimeMs");
+    expect(await (await fetch(`${gw.httpUrl}/ready`, { headers: { ...user, "X-Forwarded-User": "eve@example.com" } })).json()).toEqual({ ready: true });
     expect((await fetch(`${gw.httpUrl}/v1/models`, { headers: { ...user, "X-Forwarded-User": "eve@example.com" } })).status).toBe(401);
   });
 

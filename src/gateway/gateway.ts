@@ -424,7 +424,9 @@ export class Gateway implements GatewayServices {
       mayViewDetails: (req: IncomingMessage, isLocal: boolean) => {
         if (isLocal) return true;
         const ip = req.socket.remoteAddress ?? "";
-        return authorizeHttpBearer(this.auth(), req.headers.authorization, ip, this.authLimiter).ok;
+        const auth = this.auth();
+        const proxy = auth.mode === "trusted-proxy" ? { headers: req.headers, peer: ip, peerTrusted: this.isTrustedProxy(ip) } : undefined;
+        return authorizeHttpBearer(auth, req.headers.authorization, ip, this.authLimiter, proxy).ok;
       },
     };
   }
