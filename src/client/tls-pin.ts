@@ -37,6 +37,7 @@ export function pinnedConnection(url: string, expectedHex: string): CreateConnec
     const host = String(options.host ?? options.hostname ?? "localhost").replace(/^\[|\]$/g, "");
     const socket = tls.connect({
       ...(options as tls.ConnectionOptions),
+      path: undefined, // the HTTP path, not an IPC socket
       host,
       port: Number(options.port),
       servername: net.isIP(host) ? "" : host,
