@@ -175,6 +175,20 @@ export const Messages = {
   hooksQueryToken:
     "Hook token must be provided via Authorization: Bearer <token> or X-OpenClaw-Token header (query parameters are not allowed).",
   tailnetUnavailable: "gateway bind=tailnet found no Tailscale 100.x address on this host; falling back to 127.0.0.1",
+  // Remote access: forwarded headers, trusted proxies and TLS (ours where the reference has no string).
+  proxyHeadersUntrusted:
+    "Proxy headers detected from untrusted address. Connection will not be treated as local. Configure gateway.trustedProxies to restore local client detection behind your proxy.",
+  invalidTrustedProxy: (entry: string) =>
+    `gateway.trustedProxies: "${entry}" is not an IP address or CIDR range (examples: 10.0.0.1, 10.0.0.0/8, fd00::/8)`,
+  tlsNeedsCert:
+    "gateway.tls.enabled requires gateway.tls.certPath and gateway.tls.keyPath, or gateway.tls.autoGenerate=true",
+  tlsUnreadable: (what: string, file: string, err: string) => `gateway.tls.${what}: cannot use ${file}: ${err}`,
+  tlsFingerprintMismatch: (url: string, expected: string, actual: string) =>
+    `TLS fingerprint mismatch for ${url}: gateway.remote.tlsFingerprint is ${expected} but the gateway presented ${actual}; refusing to connect`,
+  tlsUntrusted: (url: string, reason: string) =>
+    `TLS certificate of ${url} is not trusted (${reason}); if it is the gateway's own certificate, set gateway.remote.tlsFingerprint to the SHA-256 fingerprint shown by \`openclaw gateway status\` on the gateway host`,
+  tlsBadFingerprint: (value: string) =>
+    `gateway.remote.tlsFingerprint "${value}" is not a SHA-256 fingerprint (64 hex digits, colons optional)`,
 } as const;
 
 export function invalidRequest(message: string, details?: unknown): GatewayError {

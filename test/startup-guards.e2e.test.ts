@@ -66,6 +66,22 @@ describe("flag and auth guards", () => {
     expect(r.stderr).toContain("Set gateway.auth.token/password (or OPENCLAW_GATEWAY_TOKEN/OPENCLAW_GATEWAY_PASSWORD) or pass --token/--password.");
   });
 
+  it("a non-loopback bind with the Control UI on needs explicit origins (the reference's startup error)", async () => {
+    const r = await gatewayRun(localConfig(), ["--bind", "lan"]);
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain(
+      "non-loopback Control UI requires gateway.controlUi.allowedOrigins (set explicit origins), or set gateway.controlUi.dangerouslyAllowHostHeaderOriginFallback=true to use Host-header origin fallback mode",
+    );
+  });
+
+  it("a trustedProxies entry that is not an IP or CIDR range is named", async () => {
+    const r = await gatewayRun(localConfig({}, { trustedProxies: ["10.0.0.0/8", "10.0.0.0/40", "proxy.lan"] }));
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain('gateway.trustedProxies: "10.0.0.0/40" is not an IP address or CIDR range');
+    expect(r.stderr).toContain('gateway.trustedProxies: "proxy.lan" is not an IP address or CIDR range');
+    expect(r.stderr).not.toContain('"10.0.0.0/8"');
+  });
+
   it("the example placeholder token is refused", async () => {
     const r = await gatewayRun({ gateway: { mode: "local", auth: { token: "change-me-to-a-long-random-token" } } });
     expect(r.code).toBe(78);

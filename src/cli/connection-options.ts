@@ -7,5 +7,6 @@ export function addConnectionOptions(cmd: Command, defaultTimeoutMs: number = DE
     .option("--url <url>", "gateway WebSocket URL (default ws://127.0.0.1:<port>); config and env credentials are then not used")
     .option("--token <token>", "gateway token")
     .option("--password <password>", "gateway password")
+    .option("--tls-fingerprint <sha256>", "for wss://: accept only the certificate with this SHA-256 fingerprint (see `openclaw gateway status` on the gateway host)")
     .option("--timeout <ms>", "timeout in milliseconds", String(defaultTimeoutMs));
 }

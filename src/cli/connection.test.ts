@@ -123,7 +123,7 @@ describe("resolveGatewayTarget", () => {
       env: { OPENCLAW_GATEWAY_PORT: "19001", OPENCLAW_GATEWAY_TOKEN: "t" },
       config: {},
     });
-    expect(target).toEqual({ url: "ws://127.0.0.1:19001", explicitUrl: false, timeoutMs: 500, source: "env", token: "t" });
+    expect(target).toEqual({ url: "ws://127.0.0.1:19001", explicitUrl: false, timeoutMs: 500, urlSource: "local", source: "env", token: "t" });
   });
 
   it("uses --url as given and only flag credentials", () => {
@@ -133,7 +133,7 @@ describe("resolveGatewayTarget", () => {
       env: { OPENCLAW_GATEWAY_TOKEN: "t" },
       config: { gateway: { auth: { token: "c" } } },
     });
-    expect(target).toEqual({ url: "wss://gw.example:443", explicitUrl: true, timeoutMs: 1000, source: "none" });
+    expect(target).toEqual({ url: "wss://gw.example:443", explicitUrl: true, timeoutMs: 1000, urlSource: "flag", source: "none" });
   });
 
   it("rejects URLs that are not ws:// or wss://", () => {
@@ -143,5 +143,37 @@ describe("resolveGatewayTarget", () => {
 
   it("brackets IPv6 hosts", () => {
     expect(formatWsUrl("::1", 1)).toBe("ws://[::1]:1");
+    expect(formatWsUrl("::1", 1, true)).toBe("wss://[::1]:1");
+  });
+
+  const PIN = "AB:".repeat(31) + "AB";
+  const remoteConfig = {
+    gateway: { auth: { token: "local-secret" }, remote: { url: "wss://gw.example:18789", token: "remote-token", tlsFingerprint: PIN } },
+  };
+
+  it("uses gateway.remote.url with gateway.remote credentials and pin, never the local gateway.auth secret", () => {
+    const target = resolveGatewayTarget({ flags: {}, timeoutMs: 1000, env: {}, config: remoteConfig });
+    expect(target).toEqual({ url: "wss://gw.example:18789", explicitUrl: false, timeoutMs: 1000, urlSource: "remote", source: "config-remote", token: "remote-token", tlsFingerprint: PIN });
+    const noRemoteToken = { gateway: { auth: { token: "local-secret" }, remote: { url: "ws://127.0.0.1:28789" } } };
+    expect(resolveGatewayTarget({ flags: {}, timeoutMs: 1, env: { OPENCLAW_GATEWAY_TOKEN: "env-token" }, config: noRemoteToken })).toMatchObject({ source: "env", token: "env-token" });
+    expect(resolveGatewayTarget({ flags: {}, timeoutMs: 1, env: {}, config: noRemoteToken }).source).toBe("none");
+  });
+
+  it("explicit --url, --token and --tls-fingerprint win over gateway.remote; remote.enabled=false turns it off", () => {
+    const flagged = resolveGatewayTarget({ flags: { url: "ws://127.0.0.1:1", token: "flag-token" }, timeoutMs: 1, env: {}, config: remoteConfig });
+    expect(flagged).toEqual({ url: "ws://127.0.0.1:1", explicitUrl: true, timeoutMs: 1, urlSource: "flag", source: "flags", token: "flag-token" });
+    const tokenOnly = resolveGatewayTarget({ flags: { token: "flag-token", tlsFingerprint: "ff".repeat(32) }, timeoutMs: 1, env: {}, config: remoteConfig });
+    expect(tokenOnly).toMatchObject({ url: "wss://gw.example:18789", token: "flag-token", source: "flags", tlsFingerprint: "ff".repeat(32) });
+    const disabled = { gateway: { ...remoteConfig.gateway, remote: { ...remoteConfig.gateway.remote, enabled: false } } };
+    expect(resolveGatewayTarget({ flags: {}, timeoutMs: 1, env: { OPENCLAW_GATEWAY_PORT: "19001" }, config: disabled })).toMatchObject({ url: "ws://127.0.0.1:19001", source: "config", token: "local-secret" });
+    expect(() => resolveGatewayTarget({ flags: {}, timeoutMs: 1, env: {}, config: { gateway: { remote: { url: "https://x" } } } })).toThrow(/invalid gateway.remote.url/);
+  });
+
+  it("the local gateway with TLS on is wss:// and pinned to its own certificate", () => {
+    const config = { gateway: { port: 19002, tls: { enabled: true } } };
+    const local = resolveLocalGateway({ env: {}, config });
+    expect(local.tls).toBe(true);
+    const target = resolveGatewayTarget({ flags: {}, timeoutMs: 1, env: {}, config, local, localFingerprint: PIN });
+    expect(target).toMatchObject({ url: "wss://127.0.0.1:19002", urlSource: "local", tlsFingerprint: PIN });
   });
 });

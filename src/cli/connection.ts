@@ -43,6 +43,8 @@ export interface LocalGateway extends ResolvedPort {
   probeHost: string;
   /** Why the bind could not be resolved (the server would refuse to start). */
   bindError?: string;
+  /** gateway.tls.enabled: the local gateway speaks https/wss. */
+  tls?: boolean;
 }
 
 export function resolveLocalGateway(input: { portFlag?: string | undefined; env: NodeJS.ProcessEnv; config: unknown }): LocalGateway {
@@ -51,17 +53,40 @@ export function resolveLocalGateway(input: { portFlag?: string | undefined; env:
   const bindMode = typeof configured === "string" && isBindMode(configured) ? configured : "loopback";
   const custom = getAtPath(input.config, "gateway.customBindHost");
   const customHost = typeof custom === "string" && custom.trim() ? custom.trim() : undefined;
+  const tls = getAtPath(input.config, "gateway.tls.enabled") === true ? { tls: true } : {};
   try {
     const bind = resolveBind(bindMode, customHost);
     // A wildcard listener is reached over loopback; a specific address only at that address.
     const probeHost = bind.loopback || bind.host === "0.0.0.0" ? "127.0.0.1" : bind.host;
-    return { ...port, bindMode, bindHost: bind.host, probeHost };
+    return { ...port, bindMode, bindHost: bind.host, probeHost, ...tls };
   } catch (err) {
-    return { ...port, bindMode, bindHost: customHost ?? "(unset)", probeHost: "127.0.0.1", bindError: (err as Error).message };
+    return { ...port, bindMode, bindHost: customHost ?? "(unset)", probeHost: "127.0.0.1", bindError: (err as Error).message, ...tls };
   }
 }
 
 export type CredentialSource = "flags" | "config" | "config-remote" | "env" | "none";
+
+/** `gateway.remote`: where this CLI's gateway is when it is not the local one (client side only). */
+export interface RemoteGateway {
+  url: string;
+  token?: string;
+  password?: string;
+  tlsFingerprint?: string;
+}
+
+/** The configured remote gateway, when `gateway.remote.url` is set and `remote.enabled` is not false. */
+export function resolveRemoteGateway(config: unknown): RemoteGateway | undefined {
+  const url = plainString(getAtPath(config, "gateway.remote.url"));
+  if (url === undefined || getAtPath(config, "gateway.remote.enabled") === false) return undefined;
+  const remote: RemoteGateway = { url: parseGatewayUrl(url, "gateway.remote.url") };
+  const token = plainString(getAtPath(config, "gateway.remote.token"));
+  const password = plainString(getAtPath(config, "gateway.remote.password"));
+  const pin = plainString(getAtPath(config, "gateway.remote.tlsFingerprint"));
+  if (token !== undefined) remote.token = token;
+  if (password !== undefined) remote.password = password;
+  if (pin !== undefined) remote.tlsFingerprint = pin;
+  return remote;
+}
 
 export interface Credentials {
   token?: string;
@@ -84,20 +109,22 @@ function pick(source: CredentialSource, token: string | undefined, password: str
 /**
  * Credentials for a CLI connection. With `--url` only the flags count (spec 6.2: never config or
  * env, so a remote URL cannot receive the local secret). Otherwise the first tier that has any:
- * flags, `gateway.auth.*` (plain strings only, not SecretRefs), `gateway.remote.*`, env.
+ * flags, `gateway.auth.*` (plain strings only, not SecretRefs), `gateway.remote.*`, env. When
+ * `gateway.remote.url` is the target, the local `gateway.auth.*` secret is never sent there.
  */
 export function resolveCredentials(input: {
   flags: { token?: string | undefined; password?: string | undefined };
   explicitUrl: boolean;
   config: unknown;
   env: NodeJS.ProcessEnv;
+  remote?: boolean;
 }): Credentials {
   const { flags, config, env } = input;
   const fromFlags = pick("flags", plainString(flags.token), plainString(flags.password));
   if (input.explicitUrl) return fromFlags ?? { source: "none" };
   return (
     fromFlags ??
-    pick("config", plainString(getAtPath(config, "gateway.auth.token")), plainString(getAtPath(config, "gateway.auth.password"))) ??
+    (input.remote ? undefined : pick("config", plainString(getAtPath(config, "gateway.auth.token")), plainString(getAtPath(config, "gateway.auth.password")))) ??
     pick(
       "config-remote",
       plainString(getAtPath(config, "gateway.remote.token")),
@@ -114,42 +141,59 @@ export interface GatewayTarget extends Credentials {
   url: string;
   explicitUrl: boolean;
   timeoutMs: number;
+  /** Where the URL came from: `--url`, `gateway.remote.url`, or the local gateway's config. */
+  urlSource?: "flag" | "remote" | "local";
+  /** Pinned SHA-256 certificate fingerprint for wss:// (flag, gateway.remote, or the local cert). */
+  tlsFingerprint?: string;
 }
 
-/** Validates a `--url` value: a ws:// or wss:// URL. */
-export function parseGatewayUrl(value: string): string {
+/** Validates a `--url` (or `gateway.remote.url`) value: a ws:// or wss:// URL. */
+export function parseGatewayUrl(value: string, what = "--url"): string {
   let url: URL;
   try {
     url = new URL(value.trim());
   } catch {
-    throw usageError(`invalid --url: "${value}" (expected ws://host:port or wss://host:port)`);
+    throw usageError(`invalid ${what}: "${value}" (expected ws://host:port or wss://host:port)`);
   }
   if (url.protocol !== "ws:" && url.protocol !== "wss:") {
-    throw usageError(`invalid --url: "${value}" (expected ws://host:port or wss://host:port)`);
+    throw usageError(`invalid ${what}: "${value}" (expected ws://host:port or wss://host:port)`);
   }
   return value.trim();
 }
 
-/** `ws://host:port` with IPv6 hosts bracketed. */
-export function formatWsUrl(host: string, port: number): string {
-  return `ws://${host.includes(":") ? `[${host}]` : host}:${port}`;
+/** `ws://host:port` (or `wss://`) with IPv6 hosts bracketed. */
+export function formatWsUrl(host: string, port: number, secure = false): string {
+  return `${secure ? "wss" : "ws"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
+/**
+ * Where to connect: `--url`, else `gateway.remote.url`, else the local gateway (wss:// when its
+ * TLS is on, pinned to `localFingerprint`, the fingerprint of its certificate file).
+ */
 export function resolveGatewayTarget(input: {
-  flags: { url?: string | undefined; token?: string | undefined; password?: string | undefined };
+  flags: { url?: string | undefined; token?: string | undefined; password?: string | undefined; tlsFingerprint?: string | undefined };
   timeoutMs: number;
   env: NodeJS.ProcessEnv;
   config: unknown;
   /** Needed only without `--url`. */
   local?: LocalGateway;
+  /** The local gateway's certificate fingerprint, when its TLS is on and the file was readable. */
+  localFingerprint?: string;
 }): GatewayTarget {
   const explicitUrl = input.flags.url !== undefined;
+  const remote = explicitUrl ? undefined : resolveRemoteGateway(input.config);
   let url: string;
-  if (input.flags.url !== undefined) url = parseGatewayUrl(input.flags.url);
-  else {
+  let urlSource: GatewayTarget["urlSource"];
+  let pin = plainString(input.flags.tlsFingerprint);
+  if (input.flags.url !== undefined) [url, urlSource] = [parseGatewayUrl(input.flags.url), "flag"];
+  else if (remote) {
+    [url, urlSource] = [remote.url, "remote"];
+    pin ??= remote.tlsFingerprint;
+  } else {
     const local = input.local ?? resolveLocalGateway({ env: input.env, config: input.config });
-    url = formatWsUrl(local.probeHost, local.port);
+    [url, urlSource] = [formatWsUrl(local.probeHost, local.port, local.tls === true), "local"];
+    if (local.tls) pin ??= input.localFingerprint;
   }
-  const creds = resolveCredentials({ flags: input.flags, explicitUrl, config: input.config, env: input.env });
-  return { ...creds, url, explicitUrl, timeoutMs: input.timeoutMs };
+  const creds = resolveCredentials({ flags: input.flags, explicitUrl, config: input.config, env: input.env, remote: remote !== undefined });
+  return { ...creds, url, explicitUrl, timeoutMs: input.timeoutMs, urlSource, ...(pin !== undefined ? { tlsFingerprint: pin } : {}) };
 }

@@ -13,6 +13,8 @@ import { CliError, EXIT_FAILURE } from "./cli-error.js";
 import type { ConfigTree } from "./config-tree.js";
 import { resolveGatewayTarget, resolveLocalGateway, type GatewayTarget, type LocalGateway } from "./connection.js";
 import { DEFAULT_RPC_TIMEOUT_MS, parseTimeoutMs } from "./options.js";
+import { getAtPath } from "../config/dotpath.js";
+import { readCertificateInfo, resolveTlsPaths, type TlsConfig } from "../gateway/tls/certificate-info.js";
 
 /** Connection flags shared by every RPC command. */
 export interface RpcFlags {
@@ -20,6 +22,7 @@ export interface RpcFlags {
   token?: string;
   password?: string;
   timeout?: string;
+  tlsFingerprint?: string;
 }
 
 /** A failed connection or call, with the client's failure kind kept for callers that retry. */
@@ -115,6 +118,8 @@ export function describeGatewayFailure(
         `rejected: ${message}`,
         clientError.shape,
       );
+    case "tls":
+      return new GatewayCallError(message, "tls", message);
     case "rpc": {
       const reason = `${clientError.shape?.code ?? "ERROR"}: ${message}`;
       return new GatewayCallError(`${method} failed: ${reason}`, "rpc", reason, clientError.shape);
@@ -159,10 +164,14 @@ export async function prepareGatewayTarget(
   }
   const config = tree.resolved ?? {};
   const local = resolveLocalGateway({ portFlag: flags.port, env, config });
-  const target = { ...resolveGatewayTarget({ flags, timeoutMs, env, config, local }), stateDir };
+  const localFingerprint = local.tls ? localCertFingerprint(config, stateDir, configPath, env) : undefined;
+  const target = {
+    ...resolveGatewayTarget({ flags, timeoutMs, env, config, local, ...(localFingerprint ? { localFingerprint } : {}) }),
+    stateDir,
+  };
   // A SecretRef'd gateway.auth.token/password wins over env on the server (config first), so the
   // CLI resolves it too (env and file refs; loaded only when the config has such a ref).
-  if (!flags.token && !flags.password && (target.source === "none" || target.source === "env" || target.source === "config-remote")) {
+  if (!flags.token && !flags.password && (target.source === "none" || target.source === "env")) {
     const authRefs = isPlainObject(config) && isPlainObject(config.gateway) && isPlainObject(config.gateway.auth) ? config.gateway.auth : undefined;
     if (authRefs && (isPlainObject(authRefs.token) || isPlainObject(authRefs.password))) {
       const { resolveCliAuthRefs } = await import("../secrets/cli-credentials.js");
@@ -175,6 +184,16 @@ export async function prepareGatewayTarget(
     }
   }
   return { target, configPath, tree, local };
+}
+
+/** The local gateway's certificate fingerprint, read from its file (no server code, no handshake). */
+function localCertFingerprint(config: unknown, stateDir: string, configPath: string, env: NodeJS.ProcessEnv): string | undefined {
+  const paths = resolveTlsPaths(getAtPath(config, "gateway.tls") as TlsConfig | undefined, { stateDir, configPath, env });
+  try {
+    return paths ? readCertificateInfo(paths.certPath)?.fingerprint : undefined;
+  } catch {
+    return undefined; // unreadable: the connect then fails with the TLS trust line
+  }
 }
 
 type IdentityModule = typeof import("../client/device-identity.js");
@@ -208,6 +227,7 @@ export async function connectGateway(target: RpcTarget, timeoutMs: number = targ
       ...(target.token !== undefined ? { token: target.token } : {}),
       ...(target.password !== undefined ? { password: target.password } : {}),
       ...(useSaved ? { deviceToken: saved.token } : {}),
+      ...(target.tlsFingerprint !== undefined ? { tlsFingerprint: target.tlsFingerprint } : {}),
       ...(device ? { device } : {}),
       clientId: "cli",
       clientMode: "cli",

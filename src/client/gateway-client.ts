@@ -8,6 +8,8 @@ import type { ErrorShape } from "../errors.js";
 import { CLI_DEFAULT_OPERATOR_SCOPES } from "../protocol/scopes.js";
 import type { ClientId, ClientMode } from "../protocol/client-info.js";
 import { signConnectDevice, type DeviceSigner } from "./device-identity.js";
+import { describeTlsFailure, normalizeFingerprint, pinnedConnection, TlsTrustError } from "./tls-pin.js";
+import { Messages } from "../errors.js";
 
 export interface GatewayClientOptions {
   url: string;
@@ -15,6 +17,11 @@ export interface GatewayClientOptions {
   password?: string;
   /** A device token this gateway issued earlier (sent as `auth.deviceToken`). */
   deviceToken?: string;
+  /**
+   * For wss://: accept only the certificate with this SHA-256 fingerprint (a self-signed gateway
+   * certificate), checked before anything is sent.
+   */
+  tlsFingerprint?: string;
   /** Signs the connect with this device identity once the challenge nonce arrives. */
   device?: DeviceSigner;
   clientId?: ClientId;
@@ -35,7 +42,7 @@ export interface GatewayClientOptions {
   onClose?: (code: number, reason: string) => void;
 }
 
-export type GatewayClientErrorKind = "unreachable" | "timeout" | "closed" | "rejected" | "rpc";
+export type GatewayClientErrorKind = "unreachable" | "timeout" | "closed" | "rejected" | "rpc" | "tls";
 
 /** Every client failure, with a kind the CLI maps to one clear line. */
 export class GatewayClientError extends Error {
@@ -109,7 +116,16 @@ export class GatewayClient {
     const timeoutMs = opts.connectTimeoutMs ?? 10_000;
     return new Promise((resolve, reject) => {
       let settled = false;
-      const ws = new WebSocket(opts.url, { perMessageDeflate: false, handshakeTimeout: timeoutMs });
+      let pin: string | undefined;
+      if (opts.tlsFingerprint !== undefined && opts.url.startsWith("wss:")) {
+        pin = normalizeFingerprint(opts.tlsFingerprint);
+        if (!pin) return reject(new GatewayClientError("tls", Messages.tlsBadFingerprint(opts.tlsFingerprint)));
+      }
+      const ws = new WebSocket(opts.url, {
+        perMessageDeflate: false,
+        handshakeTimeout: timeoutMs,
+        ...(pin ? { createConnection: pinnedConnection(opts.url, pin) as never } : {}),
+      });
       const fail = (err: GatewayClientError) => {
         if (settled) return;
         settled = true;
@@ -125,6 +141,8 @@ export class GatewayClient {
       );
       const connectId = "c1";
       ws.on("error", (err: NodeJS.ErrnoException) => {
+        const tlsFailure = err instanceof TlsTrustError ? err : describeTlsFailure(opts.url, err);
+        if (tlsFailure) return fail(new GatewayClientError("tls", tlsFailure.message));
         const code = err.code ?? "";
         const reason = code === "ECONNREFUSED" ? "connection refused" : err.message;
         fail(new GatewayClientError("unreachable", `gateway not reachable at ${opts.url}: ${reason}`));

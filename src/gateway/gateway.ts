@@ -3,6 +3,7 @@
 // test can run two gateways in one process.
 import { randomBytes, randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type Server } from "node:http";
+import https from "node:https";
 import type { Duplex } from "node:stream";
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from "node:perf_hooks";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -52,6 +53,7 @@ import { decide, diffConfigPaths, planReload, type HotAction, type ReloadPlan } 
 import { ConfigFileWatcher } from "./reload/watcher.js";
 import { formatSecretFailure } from "../secrets/resolve.js";
 import { SecretsRuntime, SecretsSnapshot } from "../secrets/snapshot.js";
+import { loadGatewayTls, type GatewayTls } from "./tls/load-tls.js";
 
 export interface GatewayOptions {
   configPath: string;
@@ -129,6 +131,8 @@ export class Gateway implements GatewayServices {
   #snapshot!: ConfigSnapshot;
   #settings!: StartupSettings;
   #proxies = new TrustedProxies([]);
+  /** TLS material when gateway.tls.enabled: HTTPS and WSS on the one port. */
+  #tls: GatewayTls | undefined;
   #logger: GatewayLogger | undefined;
   #log!: SubsystemLogger;
   #wsLog!: SubsystemLogger;
@@ -213,7 +217,12 @@ export class Gateway implements GatewayServices {
 
   get url(): string {
     const host = this.#settings?.bind.host ?? "127.0.0.1";
-    return `ws://${host.includes(":") ? `[${host}]` : host}:${this.#port}`;
+    return `${this.#tls ? "wss" : "ws"}://${host.includes(":") ? `[${host}]` : host}:${this.#port}`;
+  }
+
+  /** The served certificate (path, SHA-256 fingerprint, expiry) when TLS is on. */
+  get tls(): GatewayTls | undefined {
+    return this.#tls;
   }
 
   get settings(): StartupSettings {
@@ -315,6 +324,7 @@ export class Gateway implements GatewayServices {
       if (this.#settings.auth.needsGeneratedToken) await this.#generateToken();
       for (const w of this.#settings.warnings) this.#log.warn(w);
       for (const w of this.secrets.current.warnings) this.#log.warn(w.message);
+      this.#announceTls();
       const lockWanted = this.#opts.lock ?? this.#env.OPENCLAW_ALLOW_MULTI_GATEWAY !== "1";
       if (lockWanted && !this.#lock) {
         this.#lock = await acquireGatewayLock({ lockPath: resolveGatewayLockPath(this.configPath), configPath: this.configPath });
@@ -342,12 +352,31 @@ export class Gateway implements GatewayServices {
     const snapshot = await readConfigSnapshot(this.configPath, this.#env, { validationCache: true });
     const secrets = await this.#resolveSecrets(snapshot);
     const settings = await this.#resolveSettings(snapshot, secrets);
+    const tls = await loadGatewayTls(snapshot.config.gateway?.tls, {
+      stateDir: this.stateDir,
+      configPath: this.configPath,
+      env: this.#env,
+      bindHost: settings.bind.host,
+    });
     // Activated only once every guard passed, so a refused restart keeps the running snapshot.
     this.secrets.activate(secrets);
     this.#snapshot = snapshot;
     this.#settings = settings;
+    this.#tls = tls;
     this.authLimiter = new AuthRateLimiter(settings.auth.rateLimit);
     this.#proxies = new TrustedProxies(snapshot.config.gateway?.trustedProxies ?? []);
+  }
+
+  #announceTls() {
+    const tls = this.#tls;
+    if (!tls) return;
+    for (const w of tls.warnings) this.#log.warn(w);
+    if (tls.generated) {
+      this.#log.info(`generated a self-signed TLS certificate: ${tls.certPath}`);
+      this.#opts.onNotice?.(`Generated a self-signed TLS certificate: ${tls.certPath}`);
+    }
+    this.#log.info(`TLS certificate SHA-256 fingerprint: ${tls.info.fingerprint} (${tls.certPath})`);
+    this.#opts.onNotice?.(`TLS on: certificate SHA-256 fingerprint ${tls.info.fingerprint} (clients pin it with gateway.remote.tlsFingerprint)`);
   }
 
   /** Startup settings for a snapshot; throws StartupGuardError (exit 78 at start, "skipped" on reload). */
@@ -567,7 +596,13 @@ export class Gateway implements GatewayServices {
     });
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
     const makeServer = () => {
-      const server = http.createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 }, handler);
+      const httpOptions = { maxHeaderSize: 16 * 1024, requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 };
+      const tls = this.#tls;
+      // TLS on the same port: one https server with the very same request and upgrade handlers.
+      const server: Server = tls
+        ? https.createServer({ ...httpOptions, key: tls.key, cert: tls.cert, ...(tls.ca ? { ca: tls.ca } : {}) }, handler)
+        : http.createServer(httpOptions, handler);
+      if (tls) server.on("tlsClientError", (err: Error) => this.#log.debug(`tls handshake failed: ${err.message}`));
       server.on("upgrade", (req, socket, head) => this.#onUpgrade(req, socket, head));
       server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
         if (!socket.writable) return socket.destroy(err);
@@ -599,7 +634,9 @@ export class Gateway implements GatewayServices {
       mayViewDetails: (req: IncomingMessage, isLocal: boolean) => {
         if (isLocal) return true;
         const ip = req.socket.remoteAddress ?? "";
-        return authorizeHttpBearer(this.auth(), req.headers.authorization, ip, this.authLimiter).ok;
+        const auth = this.auth();
+        const proxy = auth.mode === "trusted-proxy" ? { headers: req.headers, peer: ip, peerTrusted: this.isTrustedProxy(ip) } : undefined;
+        return authorizeHttpBearer(auth, req.headers.authorization, ip, this.authLimiter, proxy).ok;
       },
     };
   }
@@ -627,6 +664,7 @@ export class Gateway implements GatewayServices {
 
   #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     const client = describeClient(req, this.#proxies);
+    if (client.untrustedProxyHeaders) this.#wsLog.warn(`${Messages.proxyHeadersUntrusted} peer=${client.remoteAddress}`);
     if (this.#state !== "running" || !this.#wss) {
       socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nGateway websocket handlers unavailable");
       return;
@@ -690,6 +728,10 @@ export class Gateway implements GatewayServices {
       const key = conn.deviceId ?? conn.client?.instanceId ?? conn.id;
       if (this.presence.markDisconnected(key)) this.#broadcastPresence();
     }
+  }
+
+  isTrustedProxy(address: string): boolean {
+    return this.#proxies.has(address);
   }
 
   /**
@@ -813,15 +855,17 @@ export class Gateway implements GatewayServices {
     this.#log.info(`restarting: ${reason}`);
     await this.#closeAll("gateway restarting", 1500, this.#restartRunGraceMs());
     await this.agents.sessions.flush();
-    const previous = { snapshot: this.#snapshot, settings: this.#settings };
+    const previous = { snapshot: this.#snapshot, settings: this.#settings, tls: this.#tls };
     try {
       await this.#loadAndResolve();
       if (this.#settings.auth.needsGeneratedToken) await this.#generateToken();
+      this.#announceTls();
     } catch (err) {
       const why = err instanceof StartupGuardError ? err.lines.join(" ") : (err as Error).message;
       this.#log.error(`restart: new config rejected, keeping the running one: ${why}`);
       this.#snapshot = previous.snapshot;
       this.#settings = previous.settings;
+      this.#tls = previous.tls;
     }
     try {
       await this.#listen(this.#port);

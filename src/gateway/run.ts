@@ -158,7 +158,7 @@ export async function runGatewayCommand(opts: GatewayRunOptions, env: NodeJS.Pro
     }
     started = true;
     const auth = gateway.auth();
-    out(`OpenClaw gateway ${gateway.version} listening on ${gateway.url} (http://${gateway.url.slice(5)}/)`);
+    out(`OpenClaw gateway ${gateway.version} listening on ${gateway.url} (${gateway.url.replace(/^ws/, "http")}/)`);
     out(`auth: ${describeAuth(auth)} · config: ${configPath} · logs: ${gateway.logFile()}`);
 
     if (stopSignal) void gateway.stop(`gateway stopping (${stopSignal})`);

@@ -66,6 +66,8 @@ export interface GatewayServices {
   /** Asks for an in-process restart after `delayMs`; repeated asks coalesce. */
   scheduleRestart(reason: string, delayMs: number): RestartPlan;
   sessionDefaults(): { defaultAgentId: string; mainKey: string; mainSessionKey: string; scope: string };
+  /** True when a socket peer address is listed in gateway.trustedProxies (IP or CIDR). */
+  isTrustedProxy(address: string): boolean;
   /** Closes a device's open sockets (revoked, rotated or removed credentials); returns how many. */
   closeDeviceConnections(deviceId: string, filter: DeviceConnectionFilter, code: number, reason: string): number;
 }

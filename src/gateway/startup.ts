@@ -8,6 +8,7 @@ import { configAuditPath } from "../config/write.js";
 import { resolveGatewayAuth, type ResolvedAuth, type SecretSource } from "./auth/resolve-auth.js";
 import { isBindMode, resolveBind, type BindMode, type ResolvedBind } from "./net.js";
 import type { SecretValues } from "../secrets/values.js";
+import { invalidProxyEntries } from "./client-address.js";
 
 export interface StartupCliOptions {
   port?: number;
@@ -98,6 +99,8 @@ export function resolveStartupSettings(
   if (auth.mode === "trusted-proxy" && !(gw.trustedProxies?.length)) {
     throw new StartupGuardError([Messages.trustedProxyRequiresProxies]);
   }
+  const badProxies = invalidProxyEntries(gw.trustedProxies ?? []);
+  if (badProxies.length) throw new StartupGuardError(badProxies.map((e) => Messages.invalidTrustedProxy(e)));
   if (auth.mode === "none" && auth.modeExplicit) warnings.push(Messages.authNoneWarning);
   return { port, portSource, bind, auth, warnings };
 }

@@ -2,7 +2,7 @@
 // log file) plus an RPC probe. Gathering and rendering are separate so the output is unit-tested.
 import type { ConfigIssue } from "../../config/errors.js";
 import { getAtPath } from "../../config/dotpath.js";
-import { resolveGatewayLockPath } from "../../config/paths.js";
+import { resolveGatewayLockPath, resolveStateDir } from "../../config/paths.js";
 import { readGatewayLock } from "../../gateway/lock.js";
 import type { HelloOk } from "../../protocol/frames.js";
 import type { ConfigTree } from "../config-tree.js";
@@ -11,6 +11,7 @@ import { formatDuration, printJson, printLines } from "../format.js";
 import { resolveCliLogFile } from "../log-file.js";
 import { GatewayCallError, connectGateway, describeGatewayFailure, prepareGatewayTarget, type RpcFlags } from "../rpc.js";
 import { liveLockHolder } from "./gateway-stop.js";
+import { readCertificateInfo, resolveTlsPaths, type TlsConfig } from "../../gateway/tls/certificate-info.js";
 
 export interface GatewayStatusFlags extends RpcFlags {
   port?: string;
@@ -24,13 +25,38 @@ export interface GatewayStatusFlags extends RpcFlags {
 export interface GatewayStatusReport {
   service: { label: string; loaded: boolean; loadedText: string; notLoadedText: string };
   config: { cli: { path: string; exists: boolean; valid: boolean; issues?: ConfigIssue[] } };
-  gateway: { bindMode: string; bindHost: string; port: number; portSource: string; probeUrl: string; probeNote?: string };
+  gateway: { bindMode: string; bindHost: string; port: number; portSource: string; probeUrl: string; probeNote?: string; tls?: TlsStatus };
   rpc?: { ok: boolean; error?: string; url: string };
   health: { healthy: boolean; staleGatewayPids: number[] };
   runtime?: { status: "running" | "stopped" | "unknown"; pid?: number; port?: number; uptimeMs?: number };
   extraServices: { label: string; detail: string; scope: string }[];
   dashboard?: string;
   logFile: string;
+}
+
+/** Ours: gateway.tls as this machine sees it (the certificate file, read directly). */
+export interface TlsStatus {
+  enabled: true;
+  certPath: string;
+  /** SHA-256 fingerprint `AB:CD:...`: the value for gateway.remote.tlsFingerprint on clients. */
+  fingerprintSha256?: string;
+  validTo?: string;
+  error?: string;
+}
+
+/** Reads the local certificate file: no server code, no handshake. */
+export function readTlsStatus(config: unknown, where: { stateDir: string; configPath: string; env: NodeJS.ProcessEnv }): TlsStatus | undefined {
+  const paths = resolveTlsPaths(getAtPath(config, "gateway.tls") as TlsConfig | undefined, where);
+  if (!paths) return undefined;
+  const status: TlsStatus = { enabled: true, certPath: paths.certPath };
+  try {
+    const info = readCertificateInfo(paths.certPath);
+    if (!info) status.error = paths.autoGenerate ? "not created yet (the gateway creates it on start)" : "file not found";
+    else Object.assign(status, { fingerprintSha256: info.fingerprint, validTo: info.validTo.toISOString() });
+  } catch (err) {
+    status.error = (err as Error).message;
+  }
+  return status;
 }
 
 /** The config as the running gateway read it just now (RPC `config.get`). */
@@ -110,11 +136,12 @@ async function judgeConfig(tree: ConfigTree, fromGateway: GatewayConfigView | un
 }
 
 function dashboardUrl(config: unknown, local: LocalGateway): string | undefined {
+  const scheme = local.tls ? "https" : "http";
   if (getAtPath(config, "gateway.controlUi.enabled") === false) return undefined;
   const raw = getAtPath(config, "gateway.controlUi.basePath");
   const base = typeof raw === "string" && raw.trim() ? `/${raw.trim().replace(/^\/+|\/+$/g, "")}/`.replace(/^\/\/$/, "/") : "/";
   const host = local.probeHost.includes(":") ? `[${local.probeHost}]` : local.probeHost;
-  return `http://${host}:${local.port}${base}`;
+  return `${scheme}://${host}:${local.port}${base}`;
 }
 
 export interface GatherInput {
@@ -124,6 +151,7 @@ export interface GatherInput {
   target: GatewayTarget;
   lock: { pid: number; createdAt?: string; port?: number } | null;
   probe?: ProbeResult;
+  tls?: TlsStatus;
   now?: number;
 }
 
@@ -141,6 +169,7 @@ export function buildGatewayStatus(input: GatherInput): GatewayStatusReport {
     probeUrl: target.url,
   };
   if (local.bindError) gateway.probeNote = local.bindError;
+  if (input.tls) gateway.tls = input.tls;
 
   let rpc: GatewayStatusReport["rpc"];
   if (probe) {
@@ -197,6 +226,14 @@ export function renderGatewayStatus(report: GatewayStatusReport, opts: { deep?: 
     `Gateway: bind=${gateway.bindMode} (${gateway.bindHost}), port=${gateway.port} (${gateway.portSource})`,
   ];
   if (gateway.probeNote) lines.push(`Bind problem: ${gateway.probeNote}`);
+  if (gateway.tls) {
+    const t = gateway.tls;
+    lines.push(
+      t.fingerprintSha256
+        ? `TLS: on, SHA-256 fingerprint ${t.fingerprintSha256} (${t.certPath}${t.validTo ? `, valid until ${t.validTo.slice(0, 10)}` : ""})`
+        : `TLS: on, certificate ${t.certPath}: ${t.error ?? "unreadable"}`,
+    );
+  }
   lines.push(`Probe target: ${gateway.probeUrl}`);
   lines.push(`Dashboard: ${report.dashboard ?? "disabled (gateway.controlUi.enabled=false)"}`);
   if (!runtime || runtime.status !== "running") lines.push(`Runtime: ${runtime?.status ?? "unknown"}`);
@@ -223,7 +260,8 @@ export async function runGatewayStatus(flags: GatewayStatusFlags, env: NodeJS.Pr
     flags.probe === false ? undefined : probeGateway(prepared.target),
   ]);
   const cli = await judgeConfig(tree, prepared.target.explicitUrl ? undefined : probe?.config);
-  const report = buildGatewayStatus({ tree, cli, local, target: prepared.target, lock, ...(probe ? { probe } : {}) });
+  const tls = readTlsStatus(tree.resolved ?? {}, { stateDir: resolveStateDir(env), configPath: prepared.configPath, env });
+  const report = buildGatewayStatus({ tree, cli, local, target: prepared.target, lock, ...(probe ? { probe } : {}), ...(tls ? { tls } : {}) });
   if (flags.json) printJson(report);
   else printLines(renderGatewayStatus(report, { deep: flags.deep ?? false }));
   if (!probe || probe.ok) return 0;

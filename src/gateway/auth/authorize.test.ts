@@ -54,3 +54,35 @@ describe("authorizeHttpBearer", () => {
     expect(authorizeHttpBearer(pw, "Bearer pw", "x", new AuthRateLimiter(DEFAULT_RATE_LIMIT)).ok).toBe(true);
   });
 });
+
+describe("trusted-proxy mode", () => {
+  const auth: ResolvedAuth = {
+    mode: "trusted-proxy", modeExplicit: true, rateLimit: DEFAULT_RATE_LIMIT, needsGeneratedToken: false,
+    trustedProxy: { userHeader: "x-forwarded-user", requiredHeaders: ["x-forwarded-proto"], allowUsers: ["ana@example.com"], allowLoopback: false },
+  };
+  const limiter = () => new AuthRateLimiter({ ...DEFAULT_RATE_LIMIT, exemptLoopback: false });
+  const headers = { "x-forwarded-user": "ana@example.com", "x-forwarded-proto": "https" };
+  const reason = (d: ReturnType<typeof authorizeShared>) => (d.ok ? "ok" : (d.error.details as { authReason: string }).authReason);
+
+  it("takes the user from a listed, non-loopback proxy with the required headers and an allowed user", () => {
+    const d = authorizeShared(auth, { ip: "203.0.113.5", clientKind: "ui", proxy: { headers, peer: "10.0.0.2", peerTrusted: true } }, limiter());
+    expect(d).toEqual({ ok: true, method: "trusted-proxy", user: "ana@example.com" });
+  });
+
+  it("ignores identity headers from an unlisted peer, and from a loopback peer unless allowLoopback", () => {
+    expect(reason(authorizeShared(auth, { ip: "10.9.9.9", clientKind: "ui", proxy: { headers, peer: "10.9.9.9", peerTrusted: false } }, limiter()))).toBe("trusted_proxy_untrusted_source");
+    expect(reason(authorizeShared(auth, { ip: "10.9.9.9", clientKind: "ui" }, limiter()))).toBe("trusted_proxy_untrusted_source");
+    expect(reason(authorizeShared(auth, { ip: "127.0.0.1", clientKind: "ui", proxy: { headers, peer: "127.0.0.1", peerTrusted: true } }, limiter()))).toBe("trusted_proxy_loopback_source");
+    const loopbackOk = { ...auth, trustedProxy: { ...auth.trustedProxy!, allowLoopback: true } };
+    expect(authorizeShared(loopbackOk, { ip: "127.0.0.1", clientKind: "ui", proxy: { headers, peer: "::1", peerTrusted: true } }, limiter()).ok).toBe(true);
+  });
+
+  it("refuses a missing user, a missing required header and a user outside allowUsers", () => {
+    const peer = { peer: "10.0.0.2", peerTrusted: true };
+    const d1 = authorizeShared(auth, { ip: "1.1.1.1", clientKind: "ui", proxy: { headers: { "x-forwarded-proto": "https" }, ...peer } }, limiter());
+    expect(d1.ok || d1.error.message).toBe("unauthorized");
+    expect(reason(d1)).toBe("trusted_proxy_identity_missing");
+    expect(reason(authorizeShared(auth, { ip: "1.1.1.1", clientKind: "ui", proxy: { headers: { "x-forwarded-user": "ana@example.com" }, ...peer } }, limiter()))).toBe("trusted_proxy_identity_missing");
+    expect(reason(authorizeShared(auth, { ip: "1.1.1.1", clientKind: "ui", proxy: { headers: { ...headers, "x-forwarded-user": "eve@example.com" }, ...peer } }, limiter()))).toBe("trusted_proxy_user_not_allowed");
+  });
+});

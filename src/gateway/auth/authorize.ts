@@ -4,6 +4,7 @@ import { ErrorCodes, GatewayError, Messages } from "../../errors.js";
 import type { AuthRateLimiter } from "./rate-limit.js";
 import type { ResolvedAuth } from "./resolve-auth.js";
 import { safeEqualSecret } from "./secret-compare.js";
+import { isLoopbackAddress } from "../net.js";
 
 export type AuthMethod = "none" | "token" | "password" | "trusted-proxy";
 export type AuthClientKind = "cli" | "ui" | "other";
@@ -19,13 +20,22 @@ function authError(message: string, code: string, authReason: string, next: Next
   });
 }
 
+/** What trusted-proxy mode looks at: the identity headers and the socket peer that sent them. */
+export interface ProxyEvidence {
+  headers: Record<string, string | string[] | undefined>;
+  /** The socket's remote address (the proxy itself, not the forwarded client). */
+  peer: string;
+  /** The peer is listed in gateway.trustedProxies. */
+  peerTrusted: boolean;
+}
+
 export interface ConnectCredentials {
   token?: string;
   password?: string;
   ip: string;
   clientKind: AuthClientKind;
-  /** Identity headers, only passed when the request came through a trusted proxy. */
-  proxyHeaders?: Record<string, string | string[] | undefined>;
+  /** Identity headers and their sender; only in trusted-proxy mode. */
+  proxy?: ProxyEvidence;
 }
 
 /** Checks shared-secret credentials. Callers decide what "no credentials at all" means first. */
@@ -66,11 +76,20 @@ export function authorizeShared(auth: ResolvedAuth, creds: ConnectCredentials, l
     }
     case "trusted-proxy": {
       const tp = auth.trustedProxy!;
-      const headers = creds.proxyHeaders;
-      const raw = headers?.[tp.userHeader];
+      const proxy = creds.proxy;
+      // Identity headers count only from a listed proxy; a same-host (loopback) sender could be any
+      // local process, so it needs the explicit allowLoopback.
+      if (!proxy?.peerTrusted) {
+        return fail(authError(Messages.unauthorized, "AUTH_UNAUTHORIZED", "trusted_proxy_untrusted_source", "review_auth_configuration"));
+      }
+      if (isLoopbackAddress(proxy.peer) && !tp.allowLoopback) {
+        return fail(authError(Messages.unauthorized, "AUTH_UNAUTHORIZED", "trusted_proxy_loopback_source", "review_auth_configuration"));
+      }
+      const headers = proxy.headers;
+      const raw = headers[tp.userHeader];
       const user = Array.isArray(raw) ? raw[0] : raw;
-      const missingRequired = tp.requiredHeaders.some((h) => !headers?.[h]);
-      if (!headers || !user || missingRequired) {
+      const missingRequired = tp.requiredHeaders.some((h) => !headers[h]);
+      if (!user || missingRequired) {
         return fail(authError(Messages.unauthorized, "AUTH_UNAUTHORIZED", "trusted_proxy_identity_missing", "review_auth_configuration"));
       }
       if (tp.allowUsers.length > 0 && !tp.allowUsers.includes(user)) {
@@ -89,7 +108,7 @@ export function authorizeHttpBearer(
   authorization: string | undefined,
   ip: string,
   limiter: AuthRateLimiter,
-  proxyHeaders?: Record<string, string | string[] | undefined>,
+  proxy?: ProxyEvidence,
 ): HttpAuthResult {
   if (auth.mode === "none") return { ok: true, method: "none" };
   const match = /^Bearer\s+(.+)$/i.exec(authorization ?? "");
@@ -99,7 +118,7 @@ export function authorizeHttpBearer(
     if (auth.mode === "password") creds.password = bearer;
     else creds.token = bearer;
   }
-  if (proxyHeaders) creds.proxyHeaders = proxyHeaders;
+  if (proxy) creds.proxy = proxy;
   const decision = authorizeShared(auth, creds, limiter);
   if (decision.ok) return { ok: true, method: decision.method };
   if (decision.retryAfterMs) return { ok: false, status: 429, retryAfterMs: decision.retryAfterMs };

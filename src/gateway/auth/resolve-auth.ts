@@ -17,6 +17,8 @@ export interface TrustedProxySettings {
   userHeader: string;
   requiredHeaders: string[];
   allowUsers: string[];
+  /** Accept identity headers from a loopback proxy (off: any local process could send them). */
+  allowLoopback: boolean;
 }
 
 export interface ResolvedAuth {
@@ -37,7 +39,7 @@ interface AuthConfig {
   token?: unknown;
   password?: unknown;
   rateLimit?: Partial<RateLimitSettings>;
-  trustedProxy?: { userHeader?: string; requiredHeaders?: string[]; allowUsers?: string[] };
+  trustedProxy?: { userHeader?: string; requiredHeaders?: string[]; allowUsers?: string[]; allowLoopback?: boolean };
 }
 
 export interface ResolveAuthInput {
@@ -110,6 +112,7 @@ export function resolveGatewayAuth(input: ResolveAuthInput): ResolvedAuth {
       userHeader: cfg.trustedProxy.userHeader.toLowerCase(),
       requiredHeaders: (cfg.trustedProxy.requiredHeaders ?? []).map((h) => h.toLowerCase()),
       allowUsers: cfg.trustedProxy.allowUsers ?? [],
+      allowLoopback: cfg.trustedProxy.allowLoopback === true,
     };
   }
   return result;

@@ -9,8 +9,9 @@ import { sendJson } from "./respond.js";
 /** Returns true when the request may proceed; otherwise the 401/429 has been sent. */
 export function requireBearer(gw: GatewayServices, req: IncomingMessage, res: ServerResponse, remoteAddress: string): boolean {
   const auth = gw.auth();
-  const proxyHeaders = auth.mode === "trusted-proxy" ? req.headers : undefined;
-  const result = authorizeHttpBearer(auth, req.headers.authorization, remoteAddress, gw.authLimiter, proxyHeaders);
+  const peer = req.socket.remoteAddress ?? "";
+  const proxy = auth.mode === "trusted-proxy" ? { headers: req.headers, peer, peerTrusted: gw.isTrustedProxy(peer) } : undefined;
+  const result = authorizeHttpBearer(auth, req.headers.authorization, remoteAddress, gw.authLimiter, proxy);
   if (result.ok) return true;
   if (result.status === 429) {
     const retry = String(Math.ceil((result.retryAfterMs ?? 1000) / 1000));

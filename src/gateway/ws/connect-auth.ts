@@ -20,6 +20,8 @@ export interface ConnectAuthInput {
   role: string;
   nonce: string;
   remoteAddress: string;
+  /** The socket's own remote address (a proxy's, when the client is forwarded). */
+  peerAddress: string;
   isLocal: boolean;
   origin: string | undefined;
   hostHeader: string | undefined;
@@ -93,7 +95,9 @@ export async function authenticateConnect(services: GatewayServices, input: Conn
       clientKind,
       ...(creds.token ? { token: creds.token } : {}),
       ...(creds.password ? { password: creds.password } : {}),
-      ...(auth.mode === "trusted-proxy" ? { proxyHeaders: input.headers } : {}),
+      ...(auth.mode === "trusted-proxy"
+        ? { proxy: { headers: input.headers, peer: input.peerAddress, peerTrusted: services.isTrustedProxy(input.peerAddress) } }
+        : {}),
     };
     const decision = authorizeShared(auth, sharedCreds, services.authLimiter);
     if (!decision.ok) return fail(decision.error);

@@ -227,6 +227,7 @@ export class WsConnection implements EventPeer {
         role,
         nonce: this.nonce,
         remoteAddress: this.remoteAddress,
+        peerAddress: this.req.socket.remoteAddress ?? "",
         isLocal: this.isLocal,
         origin: this.origin,
         hostHeader: this.req.headers.host,
