@@ -3,7 +3,7 @@
 import { stat } from "node:fs/promises";
 import os from "node:os";
 import type { Availability, ServiceAction, ServiceBackend } from "./backend.js";
-import { serviceDescription, serviceProgram, type ServiceContext } from "./context.js";
+import { defaultServiceDir, serviceDescription, serviceProgram, type ServiceContext } from "./context.js";
 import { commandLine, execRunner, firstErrorLine, type CommandRunner, type RunResult } from "./runner.js";
 import { classifyUnit, parseShowOutput, SHOW_PROPERTIES, type UnitRuntime } from "./systemd-status.js";
 import { renderSystemdUnit } from "./systemd-unit.js";
@@ -33,7 +33,15 @@ export class SystemdBackend implements ServiceBackend {
     return this.#run("systemctl", [...this.#scope, ...args], { timeoutMs: 60_000 });
   }
 
+  /** The unit lives outside systemd's search path (--unit-dir / OPENCLAW_SERVICE_DIR). */
+  get customDir(): boolean {
+    return this.ctx.dir !== defaultServiceDir("systemd", this.ctx.system, this.ctx.env);
+  }
+
   async availability(): Promise<Availability> {
+    if (this.customDir) {
+      return { available: false, reason: `${this.ctx.dir} is not a directory systemd loads units from (custom --unit-dir or OPENCLAW_SERVICE_DIR)` };
+    }
     // sd_booted(): systemd is PID 1 exactly when this directory exists.
     const booted = await stat(this.runDir).then((s) => s.isDirectory(), () => false);
     if (!booted) return { available: false, reason: "systemd is not the init system here, as in a container or WSL without systemd" };
@@ -55,7 +63,8 @@ export class SystemdBackend implements ServiceBackend {
     const unit = this.ctx.name;
     switch (action) {
       case "install":
-        return [c("daemon-reload"), c("enable", unit), c("reset-failed", unit), c("restart", unit)];
+        // A unit outside the search path is linked in by enabling it through its full path.
+        return [c("daemon-reload"), c("enable", this.customDir ? this.ctx.filePath : unit), c("reset-failed", unit), c("restart", unit)];
       case "uninstall":
         return [c("disable", "--now", unit), commandLine("rm", ["-f", this.ctx.filePath]), c("daemon-reload")];
       case "start":

@@ -77,12 +77,13 @@ export async function runServiceAction(action: "install" | "uninstall" | "start"
   }
 }
 
-/** True when this profile's service file exists (so `gateway stop` goes through the manager). */
-export async function serviceInstalled(flags: ServiceFlags): Promise<boolean> {
+/** True when this profile's service is installed and its manager reachable (so `gateway stop` uses it). */
+export async function serviceManaged(flags: ServiceFlags): Promise<boolean> {
   try {
     const { access } = await import("node:fs/promises");
     const backend = createBackend({ ...(flags.system ? { system: true } : {}), ...(flags.unitDir ? { unitDir: flags.unitDir } : {}) });
-    return await access(backend.ctx.filePath).then(() => true, () => false);
+    if (!(await access(backend.ctx.filePath).then(() => true, () => false))) return false;
+    return (await backend.availability()).available;
   } catch {
     return false;
   }

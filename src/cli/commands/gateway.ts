@@ -95,7 +95,7 @@ export function register(program: Command, setExit: SetExitCode): void {
     .option("--json", "print JSON")
     .action(async (flags: { json?: boolean; system?: boolean; unitDir?: string }) => {
       const service = await import("./gateway-service.js");
-      if (await service.serviceInstalled(flags)) return setExit(await service.runServiceAction("stop", flags));
+      if (await service.serviceManaged(flags)) return setExit(await service.runServiceAction("stop", flags));
       const { runGatewayStop } = await import("./gateway-stop.js");
       setExit(await runGatewayStop(flags));
     });
