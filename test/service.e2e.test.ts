@@ -17,7 +17,7 @@ async function setup(manager: "systemd" | "launchd" = "systemd") {
   const state = await makeTempState({ gateway: { mode: "local" } });
   cleanups.push(() => state.cleanup());
   const unitDir = path.join(state.root, "units");
-  const env = { ...state.env, OPENCLAW_SERVICE_DIR: unitDir, OPENCLAW_SERVICE_MANAGER: manager };
+  const env: NodeJS.ProcessEnv = { ...state.env, OPENCLAW_SERVICE_DIR: unitDir, OPENCLAW_SERVICE_MANAGER: manager };
   return { state, unitDir, env };
 }
 

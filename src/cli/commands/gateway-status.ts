@@ -226,7 +226,9 @@ export function buildGatewayStatus(input: GatherInput): GatewayStatusReport {
   if (input.deep) {
     const { processes, locks, listeners } = input.deep;
     report.deep = { processes, locks, listeners };
-    report.health.staleGatewayPids = processes.map((p) => p.pid).filter((pid) => pid !== lock?.pid && pid !== service.pid);
+    // Gateway processes no lock and no service account for: orphans left by an unclean stop.
+    const accounted = new Set([...locks.filter((l) => l.alive).map((l) => l.pid), ...(service.pid !== undefined ? [service.pid] : [])]);
+    report.health.staleGatewayPids = processes.map((p) => p.pid).filter((pid) => !accounted.has(pid));
   }
   const dashboard = dashboardUrl(config, local);
   if (dashboard) report.dashboard = dashboard;
