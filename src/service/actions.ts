@@ -85,7 +85,12 @@ async function writeAtomic(file: string, text: string, mode: number): Promise<vo
 async function startAndConfirm(backend: ServiceBackend, report: ServiceReport, steps: RunResult[], wait: WaitOptions, verb: string) {
   report.steps.push(...steps.map(stepOf));
   const failed = failedStep(steps);
-  const result = await waitForGateway(() => backend.runtime(), { holder: () => lockHolder(backend.ctx.configPath), ...wait });
+  const lockless = backend.ctx.env.OPENCLAW_ALLOW_MULTI_GATEWAY === "1";
+  const result = await waitForGateway(() => backend.runtime(), {
+    holder: () => lockHolder(backend.ctx.configPath),
+    ...(lockless ? { settleMs: 3000 } : {}),
+    ...wait,
+  });
   report.state = result.runtime.state;
   report.detail = result.runtime.detail;
   if (result.runtime.mainPid !== undefined) report.pid = result.runtime.mainPid;

@@ -51,7 +51,10 @@ export async function lockHolder(configPath: string): Promise<GatewayLockPayload
 export interface WaitOptions {
   timeoutMs?: number;
   pollMs?: number;
-  /** Without a lock to confirm (OPENCLAW_ALLOW_MULTI_GATEWAY), running this long counts as up. */
+  /**
+   * Only for gateways that take no lock (OPENCLAW_ALLOW_MULTI_GATEWAY=1): running this long counts
+   * as up. Without it, only the lock proves the gateway bound its port.
+   */
   settleMs?: number;
   holder?: () => Promise<GatewayLockPayload | null>;
   now?: () => number;
@@ -76,7 +79,7 @@ export async function waitForGateway(runtime: () => Promise<UnitRuntime>, opts: 
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const timeoutMs = opts.timeoutMs ?? 20_000;
   const pollMs = opts.pollMs ?? 250;
-  const settleMs = opts.settleMs ?? 3000;
+  const settleMs = opts.settleMs;
   const start = now();
   let runningSince: number | undefined;
   let rt: UnitRuntime;
@@ -92,7 +95,7 @@ export async function waitForGateway(runtime: () => Promise<UnitRuntime>, opts: 
       if (holder && (rt.mainPid === undefined || holder.pid === rt.mainPid) && holder.port !== undefined) {
         return { ok: true, runtime: rt, port: holder.port };
       }
-      if (!holder && now() - runningSince >= settleMs) return { ok: true, runtime: rt };
+      if (!holder && settleMs !== undefined && now() - runningSince >= settleMs) return { ok: true, runtime: rt };
     } else {
       runningSince = undefined;
       if (TERMINAL.has(rt.state) && polls > 1) break;

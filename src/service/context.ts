@@ -113,6 +113,8 @@ export function serviceProgram(ctx: ServiceContext, opts: ProgramOptions = {}): 
   environment.OPENCLAW_STATE_DIR = ctx.stateDir;
   environment.OPENCLAW_CONFIG_PATH = ctx.configPath;
   if (opts.token) environment.OPENCLAW_GATEWAY_TOKEN = opts.token;
+  // A gateway installed from a lockless shell stays lockless (and `restart` then cannot use the lock).
+  if (ctx.env.OPENCLAW_ALLOW_MULTI_GATEWAY === "1") environment.OPENCLAW_ALLOW_MULTI_GATEWAY = "1";
   environment.PATH = [...new Set([path.dirname(node), "/usr/local/bin", "/usr/bin", "/bin"])].join(":");
   environment.OPENCLAW_SERVICE_MARKER = "openclaw";
   environment.OPENCLAW_SERVICE_KIND = "gateway";
