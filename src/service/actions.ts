@@ -204,6 +204,12 @@ export async function stopService(backend: ServiceBackend, wait: { timeoutMs?: n
 export async function serviceStatus(backend: ServiceBackend): Promise<ServiceReport> {
   const installed = await exists(backend.ctx.filePath);
   const report = baseReport(backend, "status", installed);
+  if (!installed) {
+    // The common case (started by hand) costs one stat, no systemctl/launchctl process.
+    report.ok = true;
+    report.message = "not installed";
+    return report;
+  }
   const avail = await backend.availability();
   report.available = avail.available;
   report.ok = true;
@@ -216,6 +222,6 @@ export async function serviceStatus(backend: ServiceBackend): Promise<ServiceRep
   report.state = rt.state;
   report.detail = rt.detail;
   if (rt.mainPid !== undefined) report.pid = rt.mainPid;
-  report.message = installed || rt.state !== "not-loaded" ? rt.detail : "not installed";
+  report.message = rt.detail;
   return report;
 }
