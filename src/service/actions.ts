@@ -122,7 +122,14 @@ export async function installService(backend: ServiceBackend, opts: InstallOptio
     return report;
   }
   // A unit holding a token must not be world-readable.
-  await writeAtomic(ctx.filePath, body, opts.token ? 0o600 : 0o644);
+  try {
+    await writeAtomic(ctx.filePath, body, opts.token ? 0o600 : 0o644);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== "EACCES" && code !== "EPERM" && code !== "EROFS") throw err;
+    report.message = `cannot write ${ctx.filePath}: ${code === "EROFS" ? "read-only file system" : "permission denied"}${ctx.system ? " (system services need root: sudo openclaw gateway install --system)" : ""}`;
+    return report;
+  }
   report.installed = true;
   const avail = await backend.availability();
   report.available = avail.available;

@@ -309,7 +309,13 @@ function renderDeep(report: GatewayStatusReport): string[] {
 async function gatherService(flags: GatewayStatusFlags, env: NodeJS.ProcessEnv): Promise<ServiceReport | undefined> {
   try {
     const { createBackend, serviceStatus } = await import("../../service/actions.js");
-    return await serviceStatus(createBackend({ ...(flags.system ? { system: true } : {}), ...(flags.unitDir ? { unitDir: flags.unitDir } : {}) }, env));
+    const report = await serviceStatus(createBackend({ ...(flags.system ? { system: true } : {}), ...(flags.unitDir ? { unitDir: flags.unitDir } : {}) }, env));
+    // No user service: an always-on host may have the system one (one more stat).
+    if (!report.installed && !flags.system && !flags.unitDir && !env.OPENCLAW_SERVICE_DIR?.trim()) {
+      const system = await serviceStatus(createBackend({ system: true }, env));
+      if (system.installed) return system;
+    }
+    return report;
   } catch {
     return undefined;
   }
