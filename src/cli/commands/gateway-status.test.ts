@@ -66,4 +66,44 @@ describe("gateway status", () => {
     expect(report.runtime).toEqual({ status: "unknown" });
     expect(report.gateway.probeUrl).toBe("ws://10.0.0.5:18789");
   });
+
+  it("shows a start-limited service as crash-looped and unhealthy, with its unit file", () => {
+    const service = {
+      action: "status" as const, ok: true, manager: "systemd" as const, scope: "user" as const, name: "openclaw-gateway.service",
+      unitPath: "/home/u/.config/systemd/user/openclaw-gateway.service", installed: true, available: true, state: "start-limited" as const,
+      detail: "crash-looped: gave up after 5 starts in 60s (last: exit status 1); see journalctl --user -u openclaw-gateway.service -n 50, fix the cause, then run openclaw gateway restart",
+      message: "", steps: [],
+    };
+    const report = buildGatewayStatus(input({ lock: { pid: 42 }, probe: { ok: true, method: "status", hello }, service }));
+    const lines = renderGatewayStatus(report);
+    expect(lines[0]).toBe(`Service: openclaw-gateway.service (systemd user: ${service.detail})`);
+    expect(lines[1]).toBe("Service file: /home/u/.config/systemd/user/openclaw-gateway.service");
+    expect(report.service).toMatchObject({ loaded: true, state: "start-limited", installed: true });
+    expect(report.health.healthy).toBe(false);
+  });
+
+  it("renders --deep findings: other services, processes, locks and listeners", () => {
+    const deep = {
+      extraServices: [{ label: "clawdbot-gateway", detail: "/etc/systemd/system/clawdbot-gateway.service", scope: "system" as const }],
+      processes: [{ pid: 42, command: "node /opt/oc/bin/openclaw.mjs gateway" }, { pid: 99, command: "node /old/clawdbot/dist/index.js gateway" }],
+      locks: [{ path: "/tmp/openclaw-0/gateway.abcd1234.lock", pid: 42, alive: true, configPath: tree.path, port: 18789 }],
+      listeners: [{ address: "127.0.0.1", port: 18789, pid: 42, command: "node /opt/oc/bin/openclaw.mjs gateway" }, { address: "::1", port: 18789 }],
+    };
+    const report = buildGatewayStatus(input({ lock: { pid: 42 }, deep }));
+    expect(report.extraServices).toEqual(deep.extraServices);
+    expect(report.health.staleGatewayPids).toEqual([99]);
+    const lines = renderGatewayStatus(report, { deep: true });
+    expect(lines.slice(-10)).toEqual([
+      "Other gateway-like services detected (best effort):",
+      "  clawdbot-gateway (system): /etc/systemd/system/clawdbot-gateway.service",
+      "Gateway processes:",
+      "  pid 42: node /opt/oc/bin/openclaw.mjs gateway",
+      "  pid 99: node /old/clawdbot/dist/index.js gateway",
+      "Gateway locks:",
+      `  pid 42 (alive, port 18789) ${tree.path} [/tmp/openclaw-0/gateway.abcd1234.lock]`,
+      "Listening on port 18789:",
+      "  127.0.0.1:18789 pid 42 (node /opt/oc/bin/openclaw.mjs gateway)",
+      "  [::1]:18789 pid unknown (not permitted)",
+    ]);
+  });
 });

@@ -12,6 +12,8 @@ import { resolveCliLogFile } from "../log-file.js";
 import { GatewayCallError, connectGateway, describeGatewayFailure, prepareGatewayTarget, type RpcFlags } from "../rpc.js";
 import { liveLockHolder } from "./gateway-stop.js";
 import { readCertificateInfo, resolveTlsPaths, type TlsConfig } from "../../gateway/tls/certificate-info.js";
+import type { ServiceReport } from "../../service/actions.js";
+import type { DeepScan } from "../../service/deep-scan.js";
 
 export interface GatewayStatusFlags extends RpcFlags {
   port?: string;
@@ -19,17 +21,36 @@ export interface GatewayStatusFlags extends RpcFlags {
   probe?: boolean;
   deep?: boolean;
   requireRpc?: boolean;
+  system?: boolean;
+  unitDir?: string;
 }
 
-/** The `--json` shape: the reference's DaemonStatus, minus what service management would add. */
+/** What the status knows about the supervised service (systemd / launchd), when there is one. */
+export interface ServiceStatusView {
+  label: string;
+  loaded: boolean;
+  loadedText: string;
+  notLoadedText: string;
+  manager?: string;
+  scope?: string;
+  unitPath?: string;
+  installed?: boolean;
+  state?: string;
+  detail?: string;
+  pid?: number;
+  unavailableReason?: string;
+}
+
+/** The `--json` shape: the reference's DaemonStatus (plus `deep` with --deep). */
 export interface GatewayStatusReport {
-  service: { label: string; loaded: boolean; loadedText: string; notLoadedText: string };
+  service: ServiceStatusView;
   config: { cli: { path: string; exists: boolean; valid: boolean; issues?: ConfigIssue[] } };
   gateway: { bindMode: string; bindHost: string; port: number; portSource: string; probeUrl: string; probeNote?: string; tls?: TlsStatus };
   rpc?: { ok: boolean; error?: string; url: string };
   health: { healthy: boolean; staleGatewayPids: number[] };
   runtime?: { status: "running" | "stopped" | "unknown"; pid?: number; port?: number; uptimeMs?: number };
   extraServices: { label: string; detail: string; scope: string }[];
+  deep?: Omit<DeepScan, "extraServices">;
   dashboard?: string;
   logFile: string;
 }
@@ -152,7 +173,34 @@ export interface GatherInput {
   lock: { pid: number; createdAt?: string; port?: number } | null;
   probe?: ProbeResult;
   tls?: TlsStatus;
+  service?: ServiceReport;
+  deep?: DeepScan;
   now?: number;
+}
+
+const UNHEALTHY_SERVICE_STATES = new Set(["crash-looping", "start-limited", "config-error", "failed"]);
+
+function serviceView(service: ServiceReport | undefined): ServiceStatusView {
+  const none = { label: "none", loaded: false, loadedText: "installed", notLoadedText: "not installed; started by hand" };
+  if (!service || (!service.installed && (service.state === undefined || service.state === "not-loaded"))) return none;
+  const where = `${service.manager} ${service.scope}`;
+  const view: ServiceStatusView = {
+    label: service.name,
+    loaded: service.available && service.state !== undefined && service.state !== "not-loaded",
+    loadedText: `${where}: ${service.detail ?? service.state ?? "loaded"}`,
+    notLoadedText: service.available
+      ? `${where}: installed, not loaded${service.detail ? ` (${service.detail})` : ""}`
+      : `${where}: installed; ${service.manager} not available here (${service.unavailableReason ?? "unknown"})`,
+    manager: service.manager,
+    scope: service.scope,
+    unitPath: service.unitPath,
+    installed: service.installed,
+  };
+  if (service.state) view.state = service.state;
+  if (service.detail) view.detail = service.detail;
+  if (service.pid !== undefined) view.pid = service.pid;
+  if (service.unavailableReason) view.unavailableReason = service.unavailableReason;
+  return view;
 }
 
 /** Assembles the report from what was gathered (pure). */
@@ -192,16 +240,25 @@ export function buildGatewayStatus(input: GatherInput): GatewayStatusReport {
     runtime = { status: target.explicitUrl ? "unknown" : "stopped" };
   }
 
+  const service = serviceView(input.service);
+  const serviceBroken = service.state !== undefined && UNHEALTHY_SERVICE_STATES.has(service.state);
   const report: GatewayStatusReport = {
-    service: { label: "none", loaded: false, loadedText: "installed", notLoadedText: "not installed; started by hand" },
+    service,
     config: { cli },
     gateway,
     ...(rpc ? { rpc } : {}),
-    health: { healthy: runtime.status === "running" && (probe ? probe.ok : true), staleGatewayPids: [] },
+    health: { healthy: runtime.status === "running" && (probe ? probe.ok : true) && !serviceBroken, staleGatewayPids: [] },
     runtime,
-    extraServices: [],
+    extraServices: input.deep?.extraServices ?? [],
     logFile: resolveCliLogFile(config),
   };
+  if (input.deep) {
+    const { processes, locks, listeners } = input.deep;
+    report.deep = { processes, locks, listeners };
+    // Gateway processes no lock and no service account for: orphans left by an unclean stop.
+    const accounted = new Set([...locks.filter((l) => l.alive).map((l) => l.pid), ...(service.pid !== undefined ? [service.pid] : [])]);
+    report.health.staleGatewayPids = processes.map((p) => p.pid).filter((pid) => !accounted.has(pid));
+  }
   const dashboard = dashboardUrl(config, local);
   if (dashboard) report.dashboard = dashboard;
   return report;
@@ -221,6 +278,7 @@ export function renderGatewayStatus(report: GatewayStatusReport, opts: { deep?: 
   const { service, gateway, runtime, rpc } = report;
   const lines = [
     `Service: ${service.label} (${service.loaded ? service.loadedText : service.notLoadedText})`,
+    ...(service.unitPath ? [`Service file: ${service.unitPath}`] : []),
     `File logs: ${report.logFile}`,
     `Config (cli): ${report.config.cli.path} (${describeConfig(report.config.cli)})`,
     `Gateway: bind=${gateway.bindMode} (${gateway.bindHost}), port=${gateway.port} (${gateway.portSource})`,
@@ -246,8 +304,58 @@ export function renderGatewayStatus(report: GatewayStatusReport, opts: { deep?: 
   }
   if (!rpc) lines.push("RPC probe: skipped (--no-probe)");
   else lines.push(rpc.ok ? "RPC probe: ok" : `RPC probe: failed (${rpc.error ?? "unknown error"})`);
-  if (opts.deep) lines.push("Other gateway-like services: none detected (service scanning is not implemented yet)");
+  if (opts.deep) lines.push(...renderDeep(report));
   return lines;
+}
+
+function renderDeep(report: GatewayStatusReport): string[] {
+  const lines: string[] = [];
+  if (report.extraServices.length === 0) lines.push("Other gateway-like services: none detected");
+  else {
+    lines.push("Other gateway-like services detected (best effort):");
+    for (const s of report.extraServices) lines.push(`  ${s.label} (${s.scope}): ${s.detail}`);
+  }
+  const deep = report.deep;
+  if (!deep) return lines;
+  if (deep.processes.length === 0) lines.push("Gateway processes: none found");
+  else {
+    lines.push("Gateway processes:");
+    for (const p of deep.processes) lines.push(`  pid ${p.pid}: ${p.command}`);
+  }
+  if (deep.locks.length === 0) lines.push("Gateway locks: none");
+  else {
+    lines.push("Gateway locks:");
+    for (const l of deep.locks) {
+      const port = l.port !== undefined ? `, port ${l.port}` : "";
+      lines.push(`  pid ${l.pid} (${l.alive ? "alive" : "dead: stale"}${port}) ${l.configPath ?? "?"} [${l.path}]`);
+    }
+  }
+  const port = report.gateway.port;
+  if (deep.listeners.length === 0) lines.push(`Listening on port ${port}: nobody`);
+  else {
+    lines.push(`Listening on port ${port}:`);
+    for (const l of deep.listeners) {
+      const host = l.address.includes(":") ? `[${l.address}]` : l.address;
+      lines.push(`  ${host}:${l.port} ${l.pid !== undefined ? `pid ${l.pid}${l.command ? ` (${l.command})` : ""}` : "pid unknown (not permitted)"}`);
+    }
+  }
+  return lines;
+}
+
+/** The service's state, or undefined where service management does not apply (other platforms). */
+async function gatherService(flags: GatewayStatusFlags, env: NodeJS.ProcessEnv): Promise<ServiceReport | undefined> {
+  try {
+    const { createBackend, serviceStatus } = await import("../../service/actions.js");
+    const report = await serviceStatus(createBackend({ ...(flags.system ? { system: true } : {}), ...(flags.unitDir ? { unitDir: flags.unitDir } : {}) }, env));
+    // No user service: an always-on host may have the system one (one more stat).
+    if (!report.installed && !flags.system && !flags.unitDir && !env.OPENCLAW_SERVICE_DIR?.trim()) {
+      const system = await serviceStatus(createBackend({ system: true }, env));
+      if (system.installed) return system;
+    }
+    return report;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function runGatewayStatus(flags: GatewayStatusFlags, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -255,13 +363,20 @@ export async function runGatewayStatus(flags: GatewayStatusFlags, env: NodeJS.Pr
   const prepared = await prepareGatewayTarget(flags, env, { readConfig: true, warn: () => {} });
   const tree = prepared.tree as ConfigTree;
   const local = prepared.local as LocalGateway;
-  const [lock, probe] = await Promise.all([
+  const [lock, probe, service] = await Promise.all([
     readGatewayLock(resolveGatewayLockPath(prepared.configPath)).then((payload) => liveLockHolder(payload)),
     flags.probe === false ? undefined : probeGateway(prepared.target),
+    gatherService(flags, env),
   ]);
+  const deep = flags.deep
+    ? await import("../../service/deep-scan.js").then((m) => m.scanDeep({ port: local.port, env, ...(service ? { ownServiceFile: service.unitPath } : {}) }))
+    : undefined;
   const cli = await judgeConfig(tree, prepared.target.explicitUrl ? undefined : probe?.config);
   const tls = readTlsStatus(tree.resolved ?? {}, { stateDir: resolveStateDir(env), configPath: prepared.configPath, env });
-  const report = buildGatewayStatus({ tree, cli, local, target: prepared.target, lock, ...(probe ? { probe } : {}), ...(tls ? { tls } : {}) });
+  const report = buildGatewayStatus({
+    tree, cli, local, target: prepared.target, lock,
+    ...(probe ? { probe } : {}), ...(tls ? { tls } : {}), ...(service ? { service } : {}), ...(deep ? { deep } : {}),
+  });
   if (flags.json) printJson(report);
   else printLines(renderGatewayStatus(report, { deep: flags.deep ?? false }));
   if (!probe || probe.ok) return 0;

@@ -1,5 +1,5 @@
-// `openclaw gateway stop`: signals the process holding this config's gateway lock. Without
-// service management (a later issue) the lock file is how a hand-started gateway is found.
+// `openclaw gateway stop` without an installed service (gateway-service.ts handles that case):
+// signals the process holding this config's gateway lock, which is how a hand-started gateway is found.
 import { resolveConfigPath, resolveGatewayLockPath } from "../../config/paths.js";
 import { isPidAlive, processStartTime, readGatewayLock, type GatewayLockPayload } from "../../gateway/lock.js";
 import { CliError } from "../cli-error.js";

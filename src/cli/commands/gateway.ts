@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import type { GatewayRunOptions } from "../../gateway/run.js";
 import { addConnectionOptions } from "../connection-options.js";
 import type { SetExitCode } from "../program.js";
+import { registerServiceCommands } from "./gateway-service-register.js";
 
 /** Commander's parsed `gateway run` flags are exactly what the run command takes. */
 type RunFlags = GatewayRunOptions;
@@ -66,6 +67,8 @@ export function register(program: Command, setExit: SetExitCode): void {
       .option("--no-probe", "skip the RPC probe")
       .option("--deep", "also look for other gateway-like services (best effort)")
       .option("--require-rpc", "exit 1 when the RPC probe fails")
+      .option("--system", "look at the system service instead of the user one")
+      .option("--unit-dir <dir>", "directory of the unit/plist file (env OPENCLAW_SERVICE_DIR)")
       .option("--json", "print JSON"),
   ).action(async (flags) => {
     const { runGatewayStatus } = await import("./gateway-status.js");
@@ -86,10 +89,17 @@ export function register(program: Command, setExit: SetExitCode): void {
 
   gateway
     .command("stop")
-    .description("stop the gateway that holds this config's lock (SIGTERM, wait up to 10 s)")
+    .description("stop the installed service, or else the gateway that holds this config's lock (SIGTERM, wait up to 10 s)")
+    .option("--system", "the system service instead of the user one")
+    .option("--unit-dir <dir>", "directory of the unit/plist file (env OPENCLAW_SERVICE_DIR)")
     .option("--json", "print JSON")
-    .action(async (flags: { json?: boolean }) => {
+    .action(async (flags: { json?: boolean; system?: boolean; unitDir?: string }) => {
+      const service = await import("./gateway-service.js");
+      if (await service.serviceManaged(flags)) return setExit(await service.runServiceAction("stop", flags));
       const { runGatewayStop } = await import("./gateway-stop.js");
       setExit(await runGatewayStop(flags));
     });
+
+  // install | uninstall | start | restart: the supervised service (src/service).
+  registerServiceCommands(gateway, setExit);
 }
