@@ -11,6 +11,7 @@ import { StartupGuardError } from "../errors.js";
 import { readGatewayLock, isPidAlive, processStartTime } from "../gateway/lock.js";
 import { resolveStartupSettings } from "../gateway/startup.js";
 import { DEFAULT_LOG_DIR } from "../logging/rolling-file.js";
+import { parseEnvironment, parseUnitFile, splitExecStart, SYSTEMD_POLICY } from "../service/systemd-unit.js";
 import type { Check, DoctorContext, Finding } from "./types.js";
 
 const MIN_TOKEN_LENGTH = 24;
@@ -463,6 +464,70 @@ const pairingCheck: Check = {
   },
 };
 
+/** The installed systemd unit against the current settings: paths that moved, another config, no storm protection. */
+export function systemdDrift(
+  unitText: string,
+  current: { configPath: string; stateDir: string; port?: number; exists: (p: string) => boolean },
+): string[] {
+  const unit = parseUnitFile(unitText);
+  const service = unit.get("Service") ?? new Map<string, string[]>();
+  const unitSection = unit.get("Unit") ?? new Map<string, string[]>();
+  const drift: string[] = [];
+  const argv = splitExecStart(service.get("ExecStart")?.[0] ?? "");
+  const [node, entry] = argv;
+  if (node && !current.exists(node)) drift.push(`it runs ${node}, which no longer exists`);
+  if (entry && !current.exists(entry)) drift.push(`it runs ${entry}, which no longer exists`);
+  const portAt = argv.indexOf("--port");
+  const unitPort = portAt >= 0 ? Number(argv[portAt + 1]) : undefined;
+  if (unitPort !== undefined && current.port !== undefined && unitPort !== current.port) drift.push(`it listens on --port ${unitPort}, the config says ${current.port}`);
+  const env = parseEnvironment(service.get("Environment") ?? []);
+  if (env.OPENCLAW_CONFIG_PATH && path.resolve(env.OPENCLAW_CONFIG_PATH) !== path.resolve(current.configPath)) {
+    drift.push(`it reads ${env.OPENCLAW_CONFIG_PATH}, not ${current.configPath}`);
+  }
+  if (env.OPENCLAW_STATE_DIR && path.resolve(env.OPENCLAW_STATE_DIR) !== path.resolve(current.stateDir)) {
+    drift.push(`its state dir is ${env.OPENCLAW_STATE_DIR}, not ${current.stateDir}`);
+  }
+  if (!(service.get("RestartPreventExitStatus") ?? []).some((v) => v.split(/\s+/).includes(String(SYSTEMD_POLICY.configExitStatus)))) {
+    drift.push("it lacks RestartPreventExitStatus=78 (a config error would restart forever)");
+  }
+  if (!unitSection.has("StartLimitBurst")) drift.push("it has no start limit (a crash loop would never stop)");
+  return drift;
+}
+
+const serviceDriftCheck: Check = {
+  id: "service.drift",
+  async run(ctx) {
+    const { resolveServiceContext } = await import("../service/context.js");
+    let svc;
+    try {
+      svc = resolveServiceContext({}, ctx.env);
+    } catch {
+      return [];
+    }
+    if (svc.manager !== "systemd") return [];
+    let text: string;
+    try {
+      text = await fs.readFile(svc.filePath, "utf8");
+    } catch {
+      return [];
+    }
+    const { existsSync } = await import("node:fs");
+    const port = getAtPath(ctx.snapshot.parsed, "gateway.port");
+    const drift = systemdDrift(text, {
+      configPath: ctx.configPath,
+      stateDir: ctx.stateDir,
+      ...(typeof port === "number" ? { port } : {}),
+      exists: existsSync,
+    });
+    return drift.map((d) => ({
+      id: "service.drift",
+      severity: "warn" as const,
+      message: `installed service ${svc.filePath}: ${d}`,
+      fix: "openclaw gateway install --force (rewrites the unit from the current settings and restarts it)",
+    }));
+  },
+};
+
 export const CHECKS: readonly Check[] = [
   parseCheck,
   schemaCheck,
@@ -475,4 +540,5 @@ export const CHECKS: readonly Check[] = [
   providersCheck,
   secretsCheck,
   pairingCheck,
+  serviceDriftCheck,
 ];
