@@ -202,9 +202,13 @@ export class SessionStore {
     return opts.limit > 0 ? messages.slice(-opts.limit) : [];
   }
 
-  /** What the run engine replays: messages kept after the latest compaction, with its summary. */
+  /**
+   * What the run engine replays: messages kept after the latest compaction, with its summary.
+   * Served from the open writer's copy of the file when it has one (the run has just appended
+   * its user turn through it, and its size check saw no foreign write), else read from disk.
+   */
   async history(agentId: string, sessionKey: string): Promise<SessionHistory> {
-    return selectHistory(parseTranscript(await this.readText(agentId, sessionKey)));
+    return selectHistory(parseTranscript(await this.readText(agentId, sessionKey, true)));
   }
 
   /** Writes pending index changes and waits for queued transcript appends. */
@@ -295,13 +299,19 @@ export class SessionStore {
     return headerLine(sessionId, this.workspaceDir(agentId), this.now());
   }
 
-  private async readText(agentId: string, sessionKey: string): Promise<string> {
+  private async readText(agentId: string, sessionKey: string, useWriterCopy = false): Promise<string> {
     const index = await this.index(agentId, sessionKey);
     await this.creating.get(`${agentId}\0${sessionKey}`)?.catch(() => {});
     const entry = index.get(sessionKey);
     if (!entry) return "";
+    const file = this.transcriptPath(agentId, entry);
+    const writer = useWriterCopy ? this.writers.peek(file) : undefined;
+    const known = writer?.knownText();
+    if (known != null) return known;
     try {
-      return await readFile(this.transcriptPath(agentId, entry), "utf8");
+      const text = await readFile(file, "utf8");
+      writer?.offerText(text);
+      return text;
     } catch (error) {
       if (isNotFound(error)) return "";
       throw error;
