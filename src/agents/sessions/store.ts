@@ -28,7 +28,13 @@ export type * from "./types.js";
 export interface SessionStoreOptions {
   stateDir: string;
   now?: () => number;
-  /** Delay that coalesces index writes (default 50 ms). */
+  /**
+   * Delay that coalesces index writes (default 1 s). Only routine bumps wait for it (updatedAt,
+   * usage after a run): new sessions, resets and deletes are written before they return, and the
+   * transcripts, which hold the conversation, are fsynced per append. Each index write replaces
+   * the whole file (write, fsync, rename, directory fsync), so at 50 ms it cost one such write per
+   * run at the benchmarks' rates.
+   */
   indexDebounceMs?: number;
   /** Transcript files kept open for appends, least recently used closed first (default 64). */
   maxOpenTranscripts?: number;
@@ -65,7 +71,7 @@ export class SessionStore {
   constructor(opts: SessionStoreOptions) {
     this.stateDir = path.resolve(opts.stateDir);
     this.now = opts.now ?? Date.now;
-    this.debounceMs = opts.indexDebounceMs ?? 50;
+    this.debounceMs = opts.indexDebounceMs ?? 1000;
     this.workspaceDir = opts.workspaceDir ?? (() => process.cwd());
     this.onError = opts.onError ?? (() => {});
     this.writers = new WriterPool({ max: Math.max(1, opts.maxOpenTranscripts ?? 64), now: this.now, stats: this.counters });
