@@ -2,8 +2,8 @@
 // up to ~4x what survived the last full GC before it collects again: under agent load (about
 // 18 MB live) the heap then settled near 100 MB of mostly garbage and RSS rose by ~80 MB, while
 // the live heap stayed flat. A growing factor of 1.25 keeps the heap within a few MB of what is
-// live, for a few more (incremental, mostly concurrent) full GCs. Node flags the operator passes
-// (`--heap-growing-percent` on the command line or in NODE_OPTIONS) win.
+// live, for a few more (incremental, mostly concurrent) full GCs. A `--heap-growing-percent` the
+// operator passes to node wins (Node refuses it in NODE_OPTIONS; checked there too, harmlessly).
 import v8 from "node:v8";
 
 export const HEAP_GROWING_PERCENT = 25;
