@@ -11,6 +11,7 @@ import { isBindMode, resolveBind } from "./net.js";
 import { isAuthMode, type ResolvedAuth, type SecretSource } from "./auth/resolve-auth.js";
 import { parsePort, type StartupCliOptions } from "./startup.js";
 import { forceFreePort } from "./force.js";
+import { tuneHeap } from "./heap.js";
 
 export interface GatewayRunOptions {
   port?: string;
@@ -78,6 +79,7 @@ export async function runGatewayCommand(opts: GatewayRunOptions, env: NodeJS.Pro
   const err = (line: string) => process.stderr.write(`${line}\n`);
   const configPath = resolveConfigPath(env);
   const stateDir = resolveStateDir(env);
+  tuneHeap();
   try {
     if (opts.reset && !opts.dev && env.OPENCLAW_PROFILE !== "dev") {
       err("Use --reset with --dev.");

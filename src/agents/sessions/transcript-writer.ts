@@ -29,6 +29,9 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/** Transcripts up to this many UTF-16 units keep a copy of their text for history reads. */
+export const MAX_KNOWN_TEXT = 256 * 1024;
+
 export class TranscriptWriter {
   private handle: FileHandle | null = null;
   // "\n" after a torn last line, the header for an empty file; written before the next batch.
@@ -36,6 +39,9 @@ export class TranscriptWriter {
   /** The file size after our last write; a different size means someone else wrote. */
   private expectedSize = 0;
   private lastId: string | null = null;
+  // The whole file's text as of our last batch, when we know it (we wrote or read all of it and
+  // nobody else has written since): history reads then need no I/O. Null when unknown.
+  private known: string | null = null;
   private queue: Pending[] = [];
   private draining: Promise<void> | null = null;
 
@@ -51,6 +57,20 @@ export class TranscriptWriter {
 
   get isOpen(): boolean {
     return this.handle !== null;
+  }
+
+  /**
+   * The file's text as of the last completed batch, if the writer knows it: the file is open, no
+   * foreign write was seen (same size check as appends) and it is not over MAX_KNOWN_TEXT.
+   */
+  knownText(): string | null {
+    return this.handle ? this.known : null;
+  }
+
+  /** Offers the text of a full read of the file; kept only if it is exactly what we last left. */
+  offerText(text: string): void {
+    if (!this.handle || !this.idle || text.length > MAX_KNOWN_TEXT) return;
+    if (Buffer.byteLength(text, "utf8") === this.expectedSize) this.known = text;
   }
 
   /** Appends entries in call order; resolves with them stamped once they are fsynced. */
@@ -98,6 +118,7 @@ export class TranscriptWriter {
     // Someone else appended behind our back (an editor, another tool): re-read where the file
     // ends so our first line never fuses with a partial line of theirs. One fstat per batch.
     const { size } = await handle.stat();
+    if (size !== this.expectedSize) this.known = null;
     if (size !== this.expectedSize && size > 0) {
       const last = Buffer.alloc(1);
       await handle.read(last, 0, 1, size - 1);
@@ -125,6 +146,7 @@ export class TranscriptWriter {
     this.deps.stats.transcriptWrites++;
     await handle.datasync();
     this.deps.stats.transcriptFsyncs++;
+    if (this.known !== null) this.known = this.known.length + text.length > MAX_KNOWN_TEXT ? null : this.known + text;
     this.prefix = "";
     this.lastId = parentId;
     batch.forEach((pending, i) => pending.resolve(results[i]!));
@@ -136,6 +158,7 @@ export class TranscriptWriter {
     try {
       const { size } = await handle.stat();
       this.expectedSize = size;
+      this.known = size === 0 ? "" : null;
       if (size === 0) {
         this.prefix = this.deps.header();
         this.lastId = null;
@@ -160,6 +183,7 @@ export class TranscriptWriter {
     const handle = this.handle;
     if (!handle) return;
     this.handle = null;
+    this.known = null;
     this.deps.stats.transcriptsClosed++;
     this.deps.stats.openTranscripts--;
     await handle.close().catch(() => {});

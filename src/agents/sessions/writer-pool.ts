@@ -33,6 +33,11 @@ export class WriterPool {
     return writer;
   }
 
+  /** The writer of `file` if one is open, without touching its recency. */
+  peek(file: string): TranscriptWriter | undefined {
+    return this.writers.get(file);
+  }
+
   /** Takes `file`'s writer out of the pool and closes it after its queued appends. */
   async release(file: string): Promise<void> {
     const writer = this.writers.get(file);

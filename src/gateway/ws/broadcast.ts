@@ -6,6 +6,7 @@ import { eventGuard } from "../../protocol/events.js";
 import { hasScope } from "../../protocol/scopes.js";
 import type { ProtocolProfile } from "../../protocol/profile.js";
 import { Messages } from "../../errors.js";
+import { sendCoalesced, type Corkable } from "./coalesce.js";
 
 /** What the broadcaster needs to know about a connected socket. */
 export interface EventPeer {
@@ -18,6 +19,8 @@ export interface EventPeer {
   readonly caps?: readonly string[];
   /** Per-connection counter for v4; the broadcaster increments it only when it sends. */
   seq: number;
+  /** The underlying TCP socket, when known: frames sent in one event-loop turn share a write. */
+  readonly socket?: Corkable;
 }
 
 export interface BroadcastOptions {
@@ -78,7 +81,7 @@ export class Broadcaster {
       let seqPart = "";
       if (peer.profile.seqScope === "connection") seqPart = `,"seq":${++peer.seq}`;
       else if (!opts.targets) seqPart = `,"seq":${(globalSeq ??= ++this.#globalSeq)}`;
-      peer.ws.send((peer.profile.version === 3 ? v3Head : head) + seqPart + tail);
+      sendCoalesced(peer.ws, peer.socket, (peer.profile.version === 3 ? v3Head : head) + seqPart + tail);
       sent++;
     }
     return sent;

@@ -14,6 +14,7 @@ import type { AuthMethod } from "../auth/authorize.js";
 import type { CallerInfo, MethodContext } from "../methods/registry.js";
 import type { GatewayServices } from "../services.js";
 import type { EventPeer } from "./broadcast.js";
+import { sendCoalesced, type Corkable } from "./coalesce.js";
 import { closeReason } from "./close-reason.js";
 import { authenticateConnect, type ConnectAuthResult } from "./connect-auth.js";
 
@@ -67,6 +68,7 @@ export class WsConnection implements EventPeer {
   readonly #idleWaiters: (() => void)[] = [];
   #draining = false;
   readonly #onRawData = (chunk: Buffer) => this.#countPreauthBytes(chunk);
+  readonly socket: Corkable;
 
   constructor(
     readonly ws: WebSocket,
@@ -77,6 +79,7 @@ export class WsConnection implements EventPeer {
     private releasePreauth: () => void,
   ) {
     const socket = req.socket as Duplex;
+    this.socket = socket;
     socket.on("data", this.#onRawData);
     ws.on("message", (data: Buffer, isBinary: boolean) => this.#onMessage(data, isBinary));
     ws.on("close", (code: number, reason: Buffer) => this.#onClose(code, reason.toString()));
@@ -332,7 +335,7 @@ export class WsConnection implements EventPeer {
     let text = `{"type":"res","id":${JSON.stringify(id)},"ok":${ok}`;
     if (payload !== undefined) text += `,"payload":${JSON.stringify(payload)}`;
     if (error) text += `,"error":${JSON.stringify(error)}`;
-    this.ws.send(`${text}}`);
+    sendCoalesced(this.ws, this.socket, `${text}}`);
   }
 
   #onClose(code: number, reason: string) {
