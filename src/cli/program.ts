@@ -25,6 +25,9 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   sessions: () => import("./commands/sessions.js"),
   models: () => import("./commands/models.js"),
   devices: () => import("./commands/devices.js"),
+  channels: () => import("./commands/channels.js"),
+  message: () => import("./commands/message.js"),
+  pairing: () => import("./commands/pairing.js"),
 };
 
 // Root options that take a value, so the value is not mistaken for the command name.

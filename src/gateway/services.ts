@@ -12,6 +12,7 @@ import type { ControlPlaneRateLimiter } from "./control-plane-rate-limit.js";
 import type { AuthRateLimiter } from "./auth/rate-limit.js";
 import type { DeviceStore } from "./devices/device-store.js";
 import type { AgentRuntime } from "./agent-runtime.js";
+import type { ChannelService } from "../channels/service.js";
 
 export interface RestartPlan {
   scheduled: boolean;
@@ -50,6 +51,8 @@ export interface GatewayServices {
   readonly authLimiter: AuthRateLimiter;
   readonly devices: DeviceStore;
   readonly agents: AgentRuntime;
+  /** Chat channels: outbound `send` (cron delivery uses it too), status, pairing. */
+  readonly channels: ChannelService;
   readonly env: NodeJS.ProcessEnv;
   config(): OpenClawConfig;
   configSnapshot(): ConfigSnapshot;
