@@ -97,11 +97,11 @@ export class ChannelManager {
   async start(): Promise<void> {
     this.#running = true;
     if (this.deps.env.OPENCLAW_SKIP_CHANNELS === "1") return;
-    for (const id of this.configuredChannels()) await this.#startChannel(id);
+    const config = this.deps.config();
+    for (const id of this.configuredChannels(config)) await this.#startChannel(id, config);
   }
 
-  async #startChannel(id: string): Promise<void> {
-    const config = this.deps.config();
+  async #startChannel(id: string, config: OpenClawConfig): Promise<void> {
     const section = (config.channels as Record<string, Record<string, unknown> | undefined> | undefined)?.[id];
     this.#sections.set(id, JSON.stringify(section ?? null));
     const load = PLUGINS[id];
@@ -160,9 +160,10 @@ export class ChannelManager {
       changed.push(id);
       await this.#stopChannel(id);
       this.#sections.delete(id);
-      if (section !== undefined && this.deps.env.OPENCLAW_SKIP_CHANNELS !== "1") await this.#startChannel(id);
+      if (section !== undefined && this.deps.env.OPENCLAW_SKIP_CHANNELS !== "1") await this.#startChannel(id, next);
     }
-    for (const e of this.#accounts.values()) e.supervisor?.setTiming({ ...this.#timing(next), staleCheck: this.#timing(next).staleCheck && e.settings.healthMonitor });
+    const timing = this.#timing(next);
+    for (const e of this.#accounts.values()) e.supervisor?.setTiming({ ...timing, staleCheck: timing.staleCheck && e.settings.healthMonitor });
     return changed;
   }
 

@@ -1,0 +1,120 @@
+// Channels around the edges: Telegram webhook mode on the gateway's own port, a gateway without
+// channels, and the CLI's config-only answer when no gateway is running.
+import { afterEach, describe, expect, it } from "vitest";
+import { startAgentHarness, type AgentHarness } from "./helpers/agent-setup.js";
+import { runCli } from "./helpers/cli-process.js";
+import { startFakeTelegram, type FakeTelegram } from "./helpers/fake-telegram.js";
+import { startGateway } from "./helpers/in-process.js";
+import { freePort, localConfig, makeTempState } from "./helpers/temp-state.js";
+
+let h: AgentHarness | undefined;
+let tg: FakeTelegram | undefined;
+afterEach(async () => {
+  await h?.stop();
+  await tg?.close();
+  h = tg = undefined;
+});
+
+const update = (id: number, text: string) => ({
+  update_id: id,
+  message: { message_id: 50 + id, date: 0, chat: { id: 9001, type: "private" }, from: { id: 9001, first_name: "Web", username: "web" }, text },
+});
+
+describe("telegram webhook mode", () => {
+  it("registers the webhook, accepts posts with the secret on the gateway port, and answers", async () => {
+    tg = await startFakeTelegram();
+    h = await startAgentHarness({
+      extra: {
+        root: {
+          channels: {
+            telegram: { botToken: tg.token, apiRoot: tg.url, webhookUrl: "https://127.0.0.1/tg-hook", webhookPath: "/tg-hook", webhookSecret: "hook-secret", dmPolicy: "open" },
+          },
+        },
+      },
+    });
+    h.fake.setBehavior({ echo: true });
+    await tg.waitForCall("setWebhook");
+    expect(tg.webhookUrl).toBe("https://127.0.0.1/tg-hook");
+    const url = `${h.gw.httpUrl}/tg-hook`;
+    const post = (body: unknown, secret?: string) =>
+      fetch(url, { method: "POST", headers: { "content-type": "application/json", ...(secret ? { "x-telegram-bot-api-secret-token": secret } : {}) }, body: JSON.stringify(body) });
+    for (let i = 0; i < 50; i++) {
+      const s = (await h.gw.gateway.channels.status()).channelAccounts.telegram?.[0];
+      if (s?.connected) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((await post(update(1, "no secret"))).status).toBe(401);
+    expect((await post(update(2, "bad secret"), "nope")).status).toBe(401);
+    expect((await fetch(url)).status).toBe(405);
+    const bad = await fetch(url, { method: "POST", headers: { "x-telegram-bot-api-secret-token": "hook-secret" }, body: "{oops" });
+    expect(bad.status).toBe(400);
+    const ok = await post(update(3, "via webhook"), "hook-secret");
+    expect(ok.status).toBe(200);
+    const sent = await tg.waitForSent((m) => m.text === "via webhook");
+    expect(sent).toMatchObject({ chat_id: "9001", reply_to: 53 });
+    expect(tg.calls.some((c) => c.method === "getUpdates")).toBe(false);
+    expect(h.fake.requests.filter((r) => r.api === "chat")).toHaveLength(1);
+  });
+});
+
+describe("hot reload", () => {
+  it("reconfigure restarts only a changed channel section, and stops a removed one", async () => {
+    tg = await startFakeTelegram();
+    h = await startAgentHarness({ extra: { root: { channels: { telegram: { botToken: tg.token, apiRoot: tg.url, pollTimeoutSeconds: 1, dmPolicy: "open" } } } } });
+    await tg.waitForCall("getUpdates");
+    const channels = h.gw.gateway.channels;
+    const base = h.gw.gateway.config();
+    const withTelegram = (t: Record<string, unknown>) => ({ ...base, channels: { telegram: { ...base.channels!.telegram!, ...t } } });
+    expect(await channels.reconfigure(withTelegram({}))).toEqual([]);
+    expect(tg.calls.filter((c) => c.method === "getMe")).toHaveLength(1);
+    expect(await channels.reconfigure(withTelegram({ dmPolicy: "allowlist" }))).toEqual(["telegram"]);
+    await tg.waitForCall("getMe", 2);
+    expect((await channels.status()).channelAccounts.telegram![0]).toMatchObject({ dmPolicy: "allowlist" });
+    expect(await channels.reconfigure({ ...base, channels: {} })).toEqual(["telegram"]);
+    const polls = tg.calls.filter((c) => c.method === "getUpdates").length;
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(tg.calls.filter((c) => c.method === "getUpdates").length).toBeLessThanOrEqual(polls + 1);
+    // The gateway's own snapshot still names the section (nothing swapped it here), but no account runs.
+    expect((await channels.status()).channelAccounts.telegram).toEqual([]);
+  });
+});
+
+describe("no channels", () => {
+  it("channels.status is empty, /readyz is ready, and send names the unknown channel", async () => {
+    const gw = await startGateway();
+    try {
+      const status = await gw.gateway.channels.status({ probe: true });
+      expect(status).toMatchObject({ channelOrder: [], channelAccounts: {} });
+      const ready = await fetch(`${gw.httpUrl}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(((await ready.json()) as { failing: string[] }).failing).toEqual([]);
+      await expect(gw.gateway.channels.send({ channel: "telegram", to: "1", text: "x" })).rejects.toThrow(/not configured/);
+      await expect(gw.gateway.channels.send({ channel: "fax", to: "1", text: "x" })).rejects.toThrow("unknown channel: fax");
+    } finally {
+      await gw.stop();
+    }
+  });
+});
+
+describe("openclaw channels without a gateway", () => {
+  it("status falls back to a config-only summary; list reads the config", async () => {
+    const port = await freePort();
+    const state = await makeTempState(
+      localConfig({ channels: { telegram: { botToken: "1:abc", accounts: { spare: { enabled: false }, other: {} } } } }, { port }),
+    );
+    try {
+      const status = await runCli(["channels", "status"], state.env);
+      expect(status.code, status.output).toBe(0);
+      expect(status.stderr).toMatch(/Gateway not reachable/);
+      expect(status.stdout).toContain("telegram default: configured · dm pairing · token from config");
+      expect(status.stdout).toContain("telegram spare: disabled");
+      expect(status.stdout).toMatch(/telegram other: not configured \(no bot token/);
+      const json = await runCli(["channels", "status", "--json"], state.env);
+      expect(JSON.parse(json.stdout)).toMatchObject({ configOnly: true, gateway: { reachable: false } });
+      const list = await runCli(["channels", "list", "--json"], state.env);
+      expect(JSON.parse(list.stdout).accounts.map((a: any) => a.accountId)).toEqual(["default", "spare", "other"]);
+    } finally {
+      await state.cleanup();
+    }
+  });
+});
