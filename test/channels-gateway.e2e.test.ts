@@ -54,6 +54,19 @@ describe("telegram webhook mode", () => {
     expect(sent).toMatchObject({ chat_id: "9001", reply_to: 53 });
     expect(tg.calls.some((c) => c.method === "getUpdates")).toBe(false);
     expect(h.fake.requests.filter((r) => r.api === "chat")).toHaveLength(1);
+
+    const p = await h.connect();
+    const out = await p.request("channels.logout", { channel: "telegram" });
+    expect(out.payload).toEqual({ channel: "telegram", accountId: "default", cleared: true });
+    await tg.waitForCall("deleteWebhook");
+    expect(tg.webhookUrl).toBeNull();
+    const after = (await p.request("channels.status", {})).payload.channelAccounts.telegram[0];
+    expect(after).toMatchObject({ running: false, connected: false, healthState: "stopped" });
+    expect((await post(update(4, "after logout"), "hook-secret")).status).toBe(404);
+    const badParams = await p.request("channels.logout", { channel: "fax" });
+    expect(badParams.ok).toBe(false);
+    expect(badParams.error.message).toBe("unknown channel: fax");
+    p.close();
   });
 });
 

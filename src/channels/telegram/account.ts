@@ -180,6 +180,8 @@ export class TelegramAccount implements ChannelAccount {
   }
 
   async stop(): Promise<void> {
+    // A stopped webhook account stops routing posts (Telegram retries them after a 404).
+    this.#events = undefined;
     this.#abort?.abort();
     this.#abort = undefined;
     const loop = this.#loop;
