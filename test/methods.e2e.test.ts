@@ -113,12 +113,13 @@ describe("config methods", () => {
 
   it("config.set round-trips the redacted config without losing the secret", async () => {
     const { payload } = await admin.request("config.get", {});
-    const next = { ...payload.config, logging: { level: "info" } };
+    // A read-live key: applying it neither restarts nor closes this socket.
+    const next = { ...payload.config, session: { scope: "per-sender" } };
     const res = await admin.request("config.set", { raw: JSON.stringify(next), baseHash: payload.hash });
     expect(res.ok).toBe(true);
     const onDisk = JSON.parse(await fs.readFile(gw.state.configPath, "utf8"));
     expect(onDisk.gateway.auth.token).toBe(TEST_TOKEN);
-    expect(onDisk.logging.level).toBe("info");
+    expect(onDisk.session.scope).toBe("per-sender");
     await fs.access(`${gw.state.configPath}.bak`);
     const audit = await fs.readFile(`${gw.state.stateDir}/logs/config-audit.jsonl`, "utf8");
     expect(audit).toContain('"source":"config.set"');

@@ -25,6 +25,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   sessions: () => import("./commands/sessions.js"),
   models: () => import("./commands/models.js"),
   devices: () => import("./commands/devices.js"),
+  doctor: () => import("./commands/doctor.js"),
   channels: () => import("./commands/channels.js"),
   message: () => import("./commands/message.js"),
   pairing: () => import("./commands/pairing.js"),

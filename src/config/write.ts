@@ -1,7 +1,7 @@
 // Durable config writes: pretty JSON stamped with meta, written atomically (tmp + fsync +
 // rename), the previous file kept as `.bak`, and every write appended to an audit log.
 import { randomBytes } from "node:crypto";
-import { appendFile, chmod, mkdir, open, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { appendFile, chmod, mkdir, open, readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { hashConfigRaw } from "./config-hash.js";
 import { ConfigError } from "./errors.js";
@@ -97,14 +97,22 @@ async function writeNow(opts: WriteConfigOptions): Promise<WriteConfigResult> {
       await handle.close();
     }
     if (previous && backupPath) {
-      await writeFile(backupPath, previous, { mode: 0o600 });
-      await chmod(backupPath, 0o600);
+      // The backup is replaced atomically too: a crash never leaves a torn `.bak` to restore from.
+      const bakTmp = `${backupPath}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+      try {
+        await writeFile(bakTmp, previous, { mode: 0o600, flag: "wx" });
+        await rename(bakTmp, backupPath);
+      } catch (error) {
+        await unlink(bakTmp).catch(() => undefined);
+        throw error;
+      }
     }
     await rename(tmp, file);
   } catch (error) {
     await unlink(tmp).catch(() => undefined);
     throw error;
   }
+  await removeStaleTemps(file);
   await fsyncDir(path.dirname(file));
 
   const nextHash = hashConfigRaw(text);
@@ -120,6 +128,35 @@ async function writeNow(opts: WriteConfigOptions): Promise<WriteConfigResult> {
     backupPath,
   });
   return { hash: nextHash, bytes: nextBytes, backupPath };
+}
+
+/** Temp files left by writers that died mid-write (their pid is gone). */
+async function removeStaleTemps(file: string): Promise<void> {
+  const dir = path.dirname(file);
+  const base = path.basename(file);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  const pattern = /^\.(?:bak\.)?(\d+)\.[0-9a-f]{12}\.tmp$/;
+  for (const name of names) {
+    const m = name.startsWith(base) ? pattern.exec(name.slice(base.length)) : null;
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || isAlive(pid)) continue;
+    await unlink(path.join(dir, name)).catch(() => undefined);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 async function appendAudit(stateDir: string, entry: Record<string, unknown>): Promise<void> {

@@ -7,7 +7,7 @@ import type { Duplex } from "node:stream";
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from "node:perf_hooks";
 import { WebSocketServer, type WebSocket } from "ws";
 import { VERSION } from "../version.js";
-import { GatewayLockError, StartupGuardError } from "../errors.js";
+import { GatewayLockError, Messages, StartupGuardError } from "../errors.js";
 import { readConfigSnapshot, type ConfigSnapshot } from "../config/load.js";
 import type { OpenClawConfig } from "../config/schema.js";
 import { ConfigWriter, writeConfigFile } from "../config/write.js";
@@ -50,6 +50,8 @@ import { describeClient, TrustedProxies } from "./client-address.js";
 import { Broadcaster } from "./ws/broadcast.js";
 import { MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES, WsConnection, type ConnectionHost, type WsSettings } from "./ws/connection.js";
 import { PreauthBudget } from "./ws/preauth-budget.js";
+import { decide, diffConfigPaths, planReload, type HotAction, type ReloadPlan } from "./reload/plan.js";
+import { ConfigFileWatcher } from "./reload/watcher.js";
 
 export interface GatewayOptions {
   configPath: string;
@@ -76,12 +78,33 @@ export interface GatewayOptions {
   channelTiming?: Partial<SupervisorTiming>;
   /** Called with human-facing startup lines (the CLI prints them). */
   onNotice?: (line: string) => void;
+  /** Watch the config file and apply edits (gateway.reload.*); default true. */
+  watchConfig?: boolean;
 }
+
+/** Context a hot-reload handler gets: the configs before and after, and the paths that asked for it. */
+export interface HotReloadContext {
+  action: HotAction;
+  paths: string[];
+  previous: OpenClawConfig;
+  next: OpenClawConfig;
+}
+export type HotReloadHandler = (ctx: HotReloadContext) => void | Promise<void>;
+
+/** What a config change did; returned to the caller (tests, config.set) and logged. */
+export type ReloadOutcome =
+  | { kind: "unchanged" }
+  | { kind: "skipped"; reason: string }
+  | { kind: "disabled" }
+  | { kind: "hot"; paths: string[]; skippedRestart: string[] }
+  | { kind: "restart"; paths: string[] };
 
 const DEFAULT_TICK_MS = 30_000;
 const DEFAULT_HEALTH_MS = 60_000;
 const DEFAULT_HANDSHAKE_MS = 15_000;
 const RESTART_COOLDOWN_MS = 30_000;
+const DEFAULT_RELOAD_DEBOUNCE_MS = 300;
+const DEFAULT_DEFERRAL_MS = 300_000;
 
 export class Gateway implements GatewayServices {
   readonly version = VERSION;
@@ -124,6 +147,9 @@ export class Gateway implements GatewayServices {
   #lastRestartAt = 0;
   #stopped: Promise<void> | undefined;
   #resolveStopped: (() => void) | undefined;
+  #watcher: ConfigFileWatcher | undefined;
+  #reloadChain: Promise<unknown> = Promise.resolve();
+  readonly #reloadHandlers = new Map<string, HotReloadHandler[]>();
 
   constructor(opts: GatewayOptions) {
     this.#opts = opts;
@@ -146,6 +172,10 @@ export class Gateway implements GatewayServices {
       log: () => this.#logger!.child("channels"),
       ...(opts.channelTiming ? { timing: opts.channelTiming } : {}),
     });
+    // Hot reload: a changed `channels.<id>` restarts that channel only; health-monitor keys retime supervisors.
+    const reconfigureChannels: HotReloadHandler = async ({ next }) => void (await this.channels.reconfigure(next));
+    this.registerReloadHandler("channel:*", reconfigureChannels);
+    this.registerReloadHandler("health-monitor", reconfigureChannels);
     this.methods.registerAll([
       ...systemMethods,
       ...configMethods,
@@ -256,10 +286,11 @@ export class Gateway implements GatewayServices {
     return result;
   }
 
-  scheduleRestart(reason: string, delayMs: number): RestartPlan {
+  scheduleRestart(reason: string, delayMs: number, opts: { cooldownMs?: number } = {}): RestartPlan {
     if (this.#restartPlan) return { ...this.#restartPlan, coalesced: true };
     const sinceLast = Date.now() - this.#lastRestartAt;
-    const wait = Math.max(delayMs, this.#lastRestartAt ? RESTART_COOLDOWN_MS - sinceLast : 0);
+    const cooldown = opts.cooldownMs ?? RESTART_COOLDOWN_MS;
+    const wait = Math.max(delayMs, this.#lastRestartAt ? cooldown - sinceLast : 0);
     this.#restartPlan = { scheduled: true, delayMs: wait, reason, coalesced: false };
     this.#restartTimer = setTimeout(() => {
       this.#restartPlan = undefined;
@@ -270,7 +301,7 @@ export class Gateway implements GatewayServices {
 
   /** How long a restart waits for running agent runs (gateway.reload.deferralTimeoutMs). */
   #restartRunGraceMs(): number {
-    return this.config().gateway?.reload?.deferralTimeoutMs ?? this.#opts.drainTimeoutMs ?? 30_000;
+    return this.config().gateway?.reload?.deferralTimeoutMs ?? this.#opts.drainTimeoutMs ?? DEFAULT_DEFERRAL_MS;
   }
 
   #wsSettings(): WsSettings {
@@ -287,6 +318,7 @@ export class Gateway implements GatewayServices {
     if (this.#state !== "idle" && this.#state !== "stopped") throw new Error(`gateway is ${this.#state}`);
     const t0 = performance.now();
     this.#state = "starting";
+    this.agents.engine.resume();
     try {
       await this.#loadAndResolve();
       this.#ensureLogger();
@@ -309,6 +341,7 @@ export class Gateway implements GatewayServices {
     this.#startTimers();
     this.#state = "running";
     this.#startChannels();
+    this.#watchConfig();
     void this.health.refresh();
     this.#log.info(`listening on ${this.url} (PID ${process.pid})`);
     this.#log.info(`log file: ${this.logFile()}`);
@@ -322,6 +355,15 @@ export class Gateway implements GatewayServices {
 
   async #loadAndResolve(): Promise<void> {
     const snapshot = await readConfigSnapshot(this.configPath, this.#env, { validationCache: true });
+    const settings = await this.#resolveSettings(snapshot);
+    this.#snapshot = snapshot;
+    this.#settings = settings;
+    this.authLimiter = new AuthRateLimiter(settings.auth.rateLimit);
+    this.#proxies = new TrustedProxies(snapshot.config.gateway?.trustedProxies ?? []);
+  }
+
+  /** Startup settings for a snapshot; throws StartupGuardError (exit 78 at start, "skipped" on reload). */
+  async #resolveSettings(snapshot: ConfigSnapshot): Promise<StartupSettings> {
     const settings = resolveStartupSettings(snapshot, this.stateDir, this.#opts.cli ?? {}, this.#env);
     if (snapshot.config.hooks?.enabled) {
       // Hooks code loads only for gateways that use hooks; a bad hooks config refuses to start (78).
@@ -329,10 +371,124 @@ export class Gateway implements GatewayServices {
       const problem = validateHooksConfig(snapshot.config, settings.auth, { env: this.#env, configPath: snapshot.path });
       if (problem) throw new StartupGuardError([problem]);
     }
-    this.#snapshot = snapshot;
-    this.#settings = settings;
-    this.authLimiter = new AuthRateLimiter(settings.auth.rateLimit);
-    this.#proxies = new TrustedProxies(snapshot.config.gateway?.trustedProxies ?? []);
+    return settings;
+  }
+
+  // ---- config reload -------------------------------------------------------------------------
+
+  /** Registers what to do when a hot-reloadable section changes (`channel:*` matches every channel). */
+  registerReloadHandler(action: HotAction | "channel:*", handler: HotReloadHandler): void {
+    this.#reloadHandlers.set(action, [...(this.#reloadHandlers.get(action) ?? []), handler]);
+  }
+
+  #watchConfig() {
+    if (this.#opts.watchConfig === false) return;
+    this.#watcher ??= new ConfigFileWatcher({
+      debounceMs: () => this.config().gateway?.reload?.debounceMs ?? DEFAULT_RELOAD_DEBOUNCE_MS,
+      onChange: () => void this.reloadConfig("file"),
+      onWarning: (m) => this.#log.warn(m),
+    });
+    this.#watcher.watch([this.configPath, ...this.#snapshot.includedPaths]);
+  }
+
+  /**
+   * Reads the config file and applies what changed, per gateway.reload.mode. Calls are serialised;
+   * an invalid file is skipped with one line and the running config stays.
+   */
+  reloadConfig(source: string): Promise<ReloadOutcome> {
+    const next = this.#reloadChain.then(() => this.#reloadNow(source));
+    this.#reloadChain = next.catch(() => undefined);
+    return next.catch((err) => {
+      this.#log.error(`config reload failed: ${(err as Error).message}`);
+      return { kind: "skipped", reason: (err as Error).message } as ReloadOutcome;
+    });
+  }
+
+  async #reloadNow(source: string): Promise<ReloadOutcome> {
+    if (this.#state !== "running") return { kind: "skipped", reason: `gateway is ${this.#state}` };
+    const next = await readConfigSnapshot(this.configPath, this.#env, { validationCache: true });
+    if (!next.exists) {
+      this.#log.warn(`config reload skipped: ${this.configPath} is missing; keeping the running config`);
+      return { kind: "skipped", reason: "config file missing" };
+    }
+    if (!next.valid) {
+      const first = next.issues[0]!;
+      const more = next.issues.length > 1 ? ` (+${next.issues.length - 1} more)` : "";
+      const where = first.path ? `${first.path}: ` : "";
+      const reason = `${where}${first.message}${more}`;
+      this.#log.error(`config reload skipped (invalid config): ${reason}`);
+      return { kind: "skipped", reason };
+    }
+    // Includes may have changed: watch the new set.
+    this.#watcher?.watch([this.configPath, ...next.includedPaths]);
+    const prev = this.#snapshot;
+    const paths = diffConfigPaths(prev.config, next.config);
+    const mode = next.config.gateway?.reload?.mode ?? "hybrid";
+    const decision = decide(mode, planReload(paths));
+    if (decision.kind === "nothing") {
+      this.#snapshot = next;
+      return { kind: "unchanged" };
+    }
+    if (decision.kind === "disabled") {
+      this.#log.info("config reload disabled (gateway.reload.mode=off)");
+      return { kind: "disabled" };
+    }
+    let settings: StartupSettings;
+    try {
+      settings = await this.#resolveSettings(next);
+    } catch (err) {
+      const reason = err instanceof StartupGuardError ? err.lines.join(" ") : (err as Error).message;
+      this.#log.error(`config reload skipped (invalid config): ${reason}`);
+      return { kind: "skipped", reason };
+    }
+    if (decision.kind === "restart" || (settings.auth.needsGeneratedToken && mode !== "hot")) {
+      const why = decision.plan.restartPaths.length > 0 ? decision.plan.restartPaths : paths;
+      this.#log.info(`config change (${source}) needs a restart: ${summarisePaths(why)}`);
+      this.scheduleRestart(`config change: ${summarisePaths(why)}`, 0, { cooldownMs: 0 });
+      return { kind: "restart", paths };
+    }
+    if (decision.skippedRestart.length > 0) {
+      this.#log.warn(`config reload requires gateway restart; hot mode ignoring (${summarisePaths(decision.skippedRestart)})`);
+    }
+    await this.#applyHot(next, settings, decision.plan);
+    this.#log.info(`config reloaded (${source}): ${summarisePaths(paths)}`);
+    return { kind: "hot", paths, skippedRestart: decision.skippedRestart };
+  }
+
+  async #applyHot(next: ConfigSnapshot, settings: StartupSettings, plan: ReloadPlan) {
+    const prev = { snapshot: this.#snapshot, settings: this.#settings };
+    // What is bound at start (listener, bind, proxies) stays until a restart.
+    const auth = settings.auth.needsGeneratedToken ? prev.settings.auth : settings.auth;
+    this.#snapshot = next;
+    this.#settings = { ...settings, port: prev.settings.port, bind: prev.settings.bind, auth };
+    for (const [action, paths] of plan.hot) {
+      if (action === "auth") this.#applyAuthChange(prev.settings.auth, auth);
+      const handlers = [
+        ...(this.#reloadHandlers.get(action) ?? []),
+        ...(action.startsWith("channel:") ? (this.#reloadHandlers.get("channel:*") ?? []) : []),
+      ];
+      for (const handler of handlers) {
+        try {
+          await handler({ action, paths, previous: prev.snapshot.config, next: next.config });
+        } catch (err) {
+          this.#log.error(`hot reload of ${action} failed: ${(err as Error).message}`);
+        }
+      }
+    }
+  }
+
+  /** A rotated shared secret closes the sockets that proved the old one (4001); device-token and proxy sockets stay. */
+  #applyAuthChange(before: ResolvedAuth, after: ResolvedAuth) {
+    if (JSON.stringify(before.rateLimit) !== JSON.stringify(after.rateLimit)) this.authLimiter = new AuthRateLimiter(after.rateLimit);
+    if (sharedSecretKey(before) === sharedSecretKey(after)) return;
+    let closed = 0;
+    for (const conn of this.#connections) {
+      if (conn.phase !== "open" || !usesSharedSecret(conn.authMethod)) continue;
+      closed++;
+      // After the current reply is flushed (config.set may have been sent on this very socket).
+      setImmediate(() => conn.ws.close(4001, Messages.authChanged));
+    }
+    this.#log.info(`gateway auth changed; closed ${closed} socket(s) that used the old secret`);
   }
 
   #ensureLogger() {
@@ -563,8 +719,14 @@ export class Gateway implements GatewayServices {
     this.broadcaster.broadcast("shutdown", { reason, restartExpectedMs });
     const open = [...this.#connections].filter((c) => c.phase === "open");
     for (const conn of open) conn.startDraining();
-    // Running agent runs finish (their final events still reach clients) or are aborted.
-    await this.agents.engine.shutdown(runGraceMs);
+    if (restartExpectedMs === null) {
+      // Stopping: running agent runs finish (their final events still reach clients) or are aborted.
+      await this.agents.engine.shutdown(runGraceMs);
+    } else {
+      // Restarting in process: the engine outlives the restart, so runs are waited for (their
+      // final events reach the clients) but never aborted, and queued runs stay queued.
+      await this.agents.engine.whenIdle(runGraceMs);
+    }
     if (open.some((c) => c.pendingCount > 0)) {
       const drainMs = this.#opts.drainTimeoutMs ?? 5000;
       let timer: NodeJS.Timeout | undefined;
@@ -599,6 +761,8 @@ export class Gateway implements GatewayServices {
     if (this.#state === "stopped" || this.#state === "idle" || this.#state === "stopping") return;
     this.#state = "stopping";
     this.#stopTimers();
+    this.#watcher?.close();
+    this.#watcher = undefined;
     this.#log.info(`stopping: ${reason}`);
     await this.channels.stop();
     await this.#closeAll(reason, null, this.#opts.drainTimeoutMs ?? 5000);
@@ -621,7 +785,6 @@ export class Gateway implements GatewayServices {
     await this.channels.stop();
     await this.#closeAll("gateway restarting", 1500, this.#restartRunGraceMs());
     await this.agents.sessions.flush();
-    this.agents.engine.resume();
     const previous = { snapshot: this.#snapshot, settings: this.#settings };
     try {
       await this.#loadAndResolve();
@@ -643,6 +806,7 @@ export class Gateway implements GatewayServices {
     this.#startTimers();
     this.#state = "running";
     this.#startChannels();
+    this.#watchConfig();
     void this.health.refresh();
     this.#log.info(`restarted on ${this.url}`);
   }
@@ -650,4 +814,12 @@ export class Gateway implements GatewayServices {
 
 export function createGateway(opts: GatewayOptions): Gateway {
   return new Gateway(opts);
+}
+
+function usesSharedSecret(method: string | undefined): boolean {
+  return method === "token" || method === "password" || method === "none";
+}
+
+function summarisePaths(paths: string[]): string {
+  return paths.length <= 6 ? paths.join(", ") : `${paths.slice(0, 6).join(", ")} (+${paths.length - 6} more)`;
 }

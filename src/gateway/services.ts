@@ -61,6 +61,8 @@ export interface GatewayServices {
   logFile(): string;
   /** Writes the config file; the gateway remembers the hash so its own writes never look like edits. */
   writeConfig(config: Record<string, unknown>, source: string, opts?: { allowShrink?: boolean }): Promise<ConfigWriteResult>;
+  /** Re-reads the config file and applies what changed (gateway.reload.mode); serialised. */
+  reloadConfig(source: string): Promise<unknown>;
   /** Asks for an in-process restart after `delayMs`; repeated asks coalesce. */
   scheduleRestart(reason: string, delayMs: number): RestartPlan;
   sessionDefaults(): { defaultAgentId: string; mainKey: string; mainSessionKey: string; scope: string };

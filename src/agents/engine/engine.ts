@@ -226,6 +226,17 @@ export class RunEngine {
     await Promise.all([...this.#active.values()].map((r) => r.done));
   }
 
+  /** Resolves when no run is active, or after `graceMs`; aborts nothing. */
+  async whenIdle(graceMs: number): Promise<void> {
+    const deadline = Date.now() + graceMs;
+    while (this.#active.size > 0 && Date.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      const runs = [...this.#active.values()].map((r) => r.done);
+      await Promise.race([Promise.all(runs), new Promise<void>((r) => (timer = setTimeout(r, deadline - Date.now())))]);
+      clearTimeout(timer);
+    }
+  }
+
   resume(): void {
     this.#accepting = true;
   }

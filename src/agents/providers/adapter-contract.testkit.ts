@@ -49,7 +49,8 @@ async function failure(stream: AsyncIterable<ProviderEvent>): Promise<ProviderEr
 export function describeAdapterContract(api: ProviderApi, create: (opts: AdapterOptions) => ProviderAdapter): void {
   describe(`${api} adapter (contract, via the real SDK)`, () => {
     let fp: FakeProvider;
-    const adapter = create({ timeoutMs: 3000 });
+    // Generous: the machine may be loaded; timeouts are tested with `quick` below.
+    const adapter = create({ timeoutMs: 15_000 });
     const user = (text: string) => [{ role: "user" as const, content: text }];
     const run = (over: Partial<ResolvedModel> = {}, signal = neverAborted()) =>
       adapter.stream({ model: fakeModel(fp, api, over), system: "be brief", messages: user("hi"), signal });

@@ -103,11 +103,11 @@ describe("listCatalog and detectOllama", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      const list = await listCatalog(config({}), {}, { ollamaUrl: url });
+      const list = await listCatalog(config({}), {}, { ollamaUrl: url, ollamaTimeoutMs: 10_000 });
       expect(list.map((m) => `${m.provider}/${m.id}`)).toEqual(["ollama/llama3:8b", "ollama/qwen2:1.5b"]);
-      await listCatalog(config({}), {}, { ollamaUrl: url });
+      await listCatalog(config({}), {}, { ollamaUrl: url, ollamaTimeoutMs: 10_000 });
       expect(hits).toBe(1);
-      expect(await listCatalog(config({}), { OPENAI_API_KEY: "k" }, { ollamaUrl: url })).toEqual([
+      expect(await listCatalog(config({}), { OPENAI_API_KEY: "k" }, { ollamaUrl: url, ollamaTimeoutMs: 10_000 })).toEqual([
         { id: "gpt-4o-mini", name: "gpt-4o-mini", provider: "openai" },
       ]);
     } finally {

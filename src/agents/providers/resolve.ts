@@ -167,6 +167,8 @@ export interface CatalogOptions {
   detectOllama?: boolean;
   /** Where to probe; tests point this at a fake server. */
   ollamaUrl?: string;
+  /** Probe timeout (default 300 ms); tests on a loaded machine give it more. */
+  ollamaTimeoutMs?: number;
 }
 
 /** Every configured provider's models plus the configured model refs; a local Ollama's models when that is all there is. */
@@ -204,7 +206,7 @@ export async function listCatalog(config: OpenClawConfig, env: Env = process.env
     add(entry);
   }
   if (entries.length === 0 && opts.detectOllama !== false) {
-    const names = await detectOllama(opts.signal, opts.ollamaUrl);
+    const names = await detectOllama(opts.signal, opts.ollamaUrl, opts.ollamaTimeoutMs);
     for (const name of names ?? []) add({ id: name, name, provider: "ollama" });
   }
   return entries;
@@ -217,10 +219,10 @@ const OLLAMA_CACHE_MS = 30_000;
 const ollamaProbes = new Map<string, { at: number; result: Promise<string[] | null> }>();
 
 /** The model names a local Ollama serves, or null when none answers within 300 ms. Cached for 30 s. */
-export function detectOllama(signal?: AbortSignal, baseUrl = OLLAMA_BASE_URL): Promise<string[] | null> {
+export function detectOllama(signal?: AbortSignal, baseUrl = OLLAMA_BASE_URL, timeoutMs = OLLAMA_PROBE_MS): Promise<string[] | null> {
   const cached = ollamaProbes.get(baseUrl);
   if (cached && Date.now() - cached.at < OLLAMA_CACHE_MS) return cached.result;
-  const result = probeOllama(baseUrl, signal);
+  const result = probeOllama(baseUrl, timeoutMs, signal);
   ollamaProbes.set(baseUrl, { at: Date.now(), result });
   // A probe the caller cancelled says nothing about Ollama; do not remember it.
   void result.then(() => {
@@ -229,9 +231,9 @@ export function detectOllama(signal?: AbortSignal, baseUrl = OLLAMA_BASE_URL): P
   return result;
 }
 
-async function probeOllama(baseUrl: string, signal?: AbortSignal): Promise<string[] | null> {
+async function probeOllama(baseUrl: string, timeoutMs: number, signal?: AbortSignal): Promise<string[] | null> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), OLLAMA_PROBE_MS);
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
   const onAbort = () => controller.abort();
   signal?.addEventListener("abort", onAbort, { once: true });
   try {

@@ -127,6 +127,8 @@ export const configMethods: MethodDef[] = [
       const gw = ctx.gateway;
       const { value } = await readSubmission(gw, params.raw, params.baseHash);
       const config = await validateAndWrite(gw, value, "config.set", true);
+      // Applied at once (hot or restart, per gateway.reload.mode); the file watcher then finds nothing new.
+      await gw.reloadConfig("config.set");
       return { ok: true, path: gw.configPath, config: redactConfig(config) };
     },
   }),

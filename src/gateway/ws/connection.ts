@@ -279,7 +279,8 @@ export class WsConnection implements EventPeer {
       }
       return;
     }
-    if (this.#authKey !== this.host.authKey()) {
+    // A rotated shared secret ends sockets that proved the old one; device tokens are separate credentials.
+    if (this.authMethod !== "device" && this.authMethod !== "trusted-proxy" && this.#authKey !== this.host.authKey()) {
       this.#phase = "closed";
       return this.#close(4001, Messages.authChanged);
     }
