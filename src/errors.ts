@@ -174,6 +174,12 @@ export const Messages = {
     "Invalid config: hooks.token must not match gateway auth token. Set a distinct hooks.token for hook ingress.",
   hooksQueryToken:
     "Hook token must be provided via Authorization: Bearer <token> or X-OpenClaw-Token header (query parameters are not allowed).",
+  // Channels (spec 2.3 `send`).
+  sendNeedsText: "invalid send params: text or media is required",
+  unknownChannel: (c: string) => `unknown channel: ${c}`,
+  channelAccountUnavailable: (c: string, a: string, why: string) => `channel ${c} account ${a} is not available: ${why}`,
+  unknownChannelPairingCode: (c: string, code: string) =>
+    `unknown or expired pairing code for ${c}: ${code} (see open requests with: openclaw pairing list ${c})`,
   tailnetUnavailable: "gateway bind=tailnet found no Tailscale 100.x address on this host; falling back to 127.0.0.1",
   // Remote access: forwarded headers, trusted proxies and TLS (ours where the reference has no string).
   proxyHeadersUntrusted:

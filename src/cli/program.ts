@@ -27,6 +27,9 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   devices: () => import("./commands/devices.js"),
   doctor: () => import("./commands/doctor.js"),
   secrets: () => import("./commands/secrets.js"),
+  channels: () => import("./commands/channels.js"),
+  message: () => import("./commands/message.js"),
+  pairing: () => import("./commands/pairing.js"),
 };
 
 // Root options that take a value, so the value is not mistaken for the command name.

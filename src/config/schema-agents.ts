@@ -100,5 +100,17 @@ export const ModelsSchema = strictObject({
 
 /** The `bindings` section: which agent handles which inbound route. */
 export const BindingsSchema = Type.Array(
-  strictObject({ agentId: Type.String({ minLength: 1 }), match: openObject("channel, accountId, peer, ...") }),
+  strictObject({
+    agentId: Type.String({ minLength: 1 }),
+    match: strictObject({
+      channel: Type.String({ minLength: 1 }),
+      /** An account id, or `*` for any account of the channel. */
+      accountId: Type.Optional(Type.String({ minLength: 1 })),
+      peer: Type.Optional(
+        strictObject({ kind: stringEnum(["direct", "dm", "group", "channel"]), id: Type.Union([Type.String({ minLength: 1 }), Type.Number()]) }),
+      ),
+      guildId: Type.Optional(Type.String()),
+      teamId: Type.Optional(Type.String()),
+    }),
+  }),
 );

@@ -2,6 +2,7 @@
 // and `openclaw config schema` all come from it, so they cannot drift apart.
 import { Type, type Static } from "@sinclair/typebox";
 import { AgentsSchema, BindingsSchema, ModelsSchema } from "./schema-agents.js";
+import { ChannelsSchema } from "./schema-channels.js";
 import { GatewaySchema } from "./schema-gateway.js";
 import { int, openObject, stringEnum, strictObject, stringList } from "./schema-helpers.js";
 import { SECRET_INPUT_DEFINITIONS, secretInputField, SecretsSchema } from "./schema-secrets.js";
@@ -16,7 +17,7 @@ const LogLevel = () => Type.Optional(stringEnum(["silent", "fatal", "error", "wa
 // Sections whose contents are accepted unchecked for now; later work gives each its own
 // strict schema. Listing them keeps unknown top-level keys (typos) an error meanwhile.
 const UNCHECKED_SECTIONS = [
-  "channels", "plugins", "skills", "tools", "talk", "discovery", "canvasHost", "ui", "identity",
+  "plugins", "skills", "tools", "talk", "discovery", "canvasHost", "ui", "identity",
   "wizard", "diagnostics", "audio", "browser", "routing", "web", "memory", "mcp", "agent",
   "approvals", "media",
 ] as const;
@@ -84,6 +85,7 @@ export const OpenClawConfigSchema = strictObject(
     commands: Type.Optional(openObject()),
     messages: Type.Optional(openObject()),
     bindings: Type.Optional(BindingsSchema),
+    channels: Type.Optional(ChannelsSchema),
     ...uncheckedSections,
   },
   { title: "OpenClaw config", definitions: SECRET_INPUT_DEFINITIONS },

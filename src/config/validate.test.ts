@@ -84,6 +84,7 @@ describe("validateConfig", () => {
   it("reports wrong types, enums and missing keys clearly", () => {
     expect(issuesOf({ gateway: { mode: "cloud", controlUi: { enabled: "yes" }, auth: { trustedProxy: {} } }, bindings: [{ match: {} }], logging: { level: "loud" } })).toEqual([
       'bindings.0: missing required key "agentId"',
+      'bindings.0.match: missing required key "channel"',
       'gateway.auth.trustedProxy: missing required key "userHeader"',
       "gateway.controlUi.enabled: expected boolean, got string",
       "gateway.mode: expected one of: local, remote",

@@ -43,6 +43,9 @@ import { SessionStore } from "../agents/sessions/store.js";
 import { attachWsEvents } from "../agents/views/ws-events.js";
 import type { AgentRuntime, DedupeEntry } from "./agent-runtime.js";
 import { PresenceRegistry } from "./presence.js";
+import { Channels } from "../channels/service.js";
+import type { SupervisorTiming } from "../channels/supervisor.js";
+import { channelMethods } from "./methods/channels.js";
 import type { ConfigWriteResult, DeviceConnectionFilter, GatewayServices, RestartPlan } from "./services.js";
 import { resolveStartupSettings, type StartupCliOptions, type StartupSettings } from "./startup.js";
 import { describeClient, TrustedProxies } from "./client-address.js";
@@ -76,6 +79,8 @@ export interface GatewayOptions {
   httpStages?: ((gw: GatewayServices) => HttpStage)[];
   /** Extra methods (later issues). */
   methods?: MethodDef[];
+  /** Channel health-monitor timing (tests use short backoffs and stale checks). */
+  channelTiming?: Partial<SupervisorTiming>;
   /** Called with human-facing startup lines (the CLI prints them). */
   onNotice?: (line: string) => void;
   /** Watch the config file and apply edits (gateway.reload.*); default true. */
@@ -119,6 +124,7 @@ export class Gateway implements GatewayServices {
   readonly health: HealthMonitor;
   readonly agents: AgentRuntime;
   readonly secrets: SecretsRuntime;
+  readonly channels: Channels;
   startedAt = Date.now();
   authLimiter!: AuthRateLimiter;
 
@@ -169,6 +175,18 @@ export class Gateway implements GatewayServices {
       (summary, version) => this.broadcaster.broadcast("health", summary, { stateVersion: { presence: this.presence.version, health: version } }),
     );
     this.agents = this.#createAgentRuntime();
+    this.channels = new Channels({
+      config: () => this.config(),
+      env: this.#env,
+      stateDir: opts.stateDir,
+      engine: this.agents.engine,
+      log: () => this.#logger!.child("channels"),
+      ...(opts.channelTiming ? { timing: opts.channelTiming } : {}),
+    });
+    // Hot reload: a changed `channels.<id>` restarts that channel only; health-monitor keys retime supervisors.
+    const reconfigureChannels: HotReloadHandler = async ({ next }) => void (await this.channels.reconfigure(next));
+    this.registerReloadHandler("channel:*", reconfigureChannels);
+    this.registerReloadHandler("health-monitor", reconfigureChannels);
     this.methods.registerAll([
       ...systemMethods,
       ...configMethods,
@@ -179,6 +197,7 @@ export class Gateway implements GatewayServices {
       ...catalogMethods,
       ...deviceMethods,
       ...secretsMethods,
+      ...channelMethods,
       ...(opts.methods ?? []),
     ]);
   }
@@ -341,11 +360,17 @@ export class Gateway implements GatewayServices {
     this.startedAt = Date.now();
     this.#startTimers();
     this.#state = "running";
+    this.#startChannels();
     this.#watchConfig();
     void this.health.refresh();
     this.#log.info(`listening on ${this.url} (PID ${process.pid})`);
     this.#log.info(`log file: ${this.logFile()}`);
     this.#log.info(`ready (${((performance.now() - t0) / 1000).toFixed(2)}s)`);
+  }
+
+  // Channels connect after the gateway listens and never hold up startup.
+  #startChannels() {
+    void this.channels.start().catch((err) => this.#log.error(`channels failed to start: ${(err as Error).message}`));
   }
 
   async #loadAndResolve(): Promise<void> {
@@ -585,6 +610,7 @@ export class Gateway implements GatewayServices {
   async #listen(port: number) {
     const stages: HttpStage[] = [
       ...(this.#opts.httpStages ?? []).map((make) => make(this)),
+      this.channels.httpStage(),
       ...builtinHttpStages(this),
       probesStage(this.#readinessSource()),
     ];
@@ -642,7 +668,8 @@ export class Gateway implements GatewayServices {
   }
 
   readiness() {
-    const ready = this.#state === "running";
+    const failing = this.channels.failing();
+    const ready = this.#state === "running" && failing.length === 0;
     const h = this.#loopDelay;
     const elu = performance.eventLoopUtilization(this.#elu);
     const p99 = h ? h.percentile(99) / 1e6 : 0;
@@ -650,7 +677,7 @@ export class Gateway implements GatewayServices {
     const degraded = p99 > 500;
     return {
       ready,
-      failing: [] as string[],
+      failing,
       uptimeMs: Date.now() - this.startedAt,
       eventLoop: {
         degraded,
@@ -836,6 +863,7 @@ export class Gateway implements GatewayServices {
     this.#watcher?.close();
     this.#watcher = undefined;
     this.#log.info(`stopping: ${reason}`);
+    await this.channels.stop();
     await this.#closeAll(reason, null, this.#opts.drainTimeoutMs ?? 5000);
     await this.agents.sessions.flush();
     await this.#lock?.release();
@@ -853,6 +881,7 @@ export class Gateway implements GatewayServices {
     this.#state = "stopping";
     this.#stopTimers();
     this.#log.info(`restarting: ${reason}`);
+    await this.channels.stop();
     await this.#closeAll("gateway restarting", 1500, this.#restartRunGraceMs());
     await this.agents.sessions.flush();
     const previous = { snapshot: this.#snapshot, settings: this.#settings, tls: this.#tls };
@@ -877,6 +906,7 @@ export class Gateway implements GatewayServices {
     }
     this.#startTimers();
     this.#state = "running";
+    this.#startChannels();
     this.#watchConfig();
     void this.health.refresh();
     this.#log.info(`restarted on ${this.url}`);

@@ -13,6 +13,7 @@ import type { AuthRateLimiter } from "./auth/rate-limit.js";
 import type { DeviceStore } from "./devices/device-store.js";
 import type { AgentRuntime } from "./agent-runtime.js";
 import type { SecretsRuntime } from "../secrets/snapshot.js";
+import type { ChannelService } from "../channels/service.js";
 
 export interface RestartPlan {
   scheduled: boolean;
@@ -53,6 +54,8 @@ export interface GatewayServices {
   readonly agents: AgentRuntime;
   /** The active secrets snapshot (values of SecretRefs by config path) and its reload. */
   readonly secrets: SecretsRuntime;
+  /** Chat channels: outbound `send` (cron delivery uses it too), status, pairing. */
+  readonly channels: ChannelService;
   readonly env: NodeJS.ProcessEnv;
   config(): OpenClawConfig;
   configSnapshot(): ConfigSnapshot;

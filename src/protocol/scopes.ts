@@ -62,6 +62,7 @@ const EXPLICIT: Record<string, string> = {
   "node.pair.request": P, "node.pair.list": P, "node.pair.approve": P, "node.pair.reject": P, "node.pair.verify": P,
   "node.rename": P, "device.pair.list": P, "device.pair.approve": P, "device.pair.reject": P, "device.pair.remove": P,
   "device.token.rotate": P, "device.token.revoke": P,
+  "channels.pairing.list": P, "channels.pairing.approve": P,
   "node.list": R, "node.describe": R, "node.invoke": W, "node.pending.enqueue": W,
   send: W, poll: W, "message.action": W,
   agent: W, "agent.wait": W, "chat.history": R, "chat.send": W, "chat.abort": W,

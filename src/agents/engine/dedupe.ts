@@ -38,6 +38,10 @@ export class DedupeCache<T> {
     if (oldest && oldest.expiresAt <= this.now()) this.sweep();
   }
 
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
+
   sweep(): void {
     const t = this.now();
     for (const [k, e] of this.#entries) {
