@@ -2,6 +2,7 @@
 // gateway listens (plugins load on first use, so a gateway without channels pays nothing), keeps
 // one supervisor per account, routes inbound messages, sends outbound text (idempotent by key),
 // answers channels.status and /readyz, and restarts only the channel whose config changed.
+import type { SecretValues } from "../secrets/values.js";
 import type { RunEngine } from "../agents/engine/engine.js";
 import { DedupeCache } from "../agents/engine/dedupe.js";
 import type { OpenClawConfig } from "../config/schema.js";
@@ -49,6 +50,8 @@ export interface ChannelStatusResult {
 export interface ChannelManagerDeps {
   config(): OpenClawConfig;
   env: NodeJS.ProcessEnv;
+  /** Resolved SecretRef values (channel tokens given as references). */
+  secrets?: SecretValues;
   stateDir: string;
   engine: RunEngine;
   log(): Log;
@@ -113,7 +116,7 @@ export class ChannelManager {
       const entry: AccountEntry = { channel: id, plugin, settings, activeRuns: 0 };
       this.#accounts.set(`${id}:${accountId}`, entry);
       if (!settings.enabled) continue;
-      const ok = plugin.configured(settings, this.deps.env);
+      const ok = plugin.configured(settings, this.deps.env, this.deps.secrets);
       if (ok.tokenSource) entry.tokenSource = ok.tokenSource;
       if (!ok.ok) {
         entry.problem = ok.reason ?? "not configured";
@@ -121,7 +124,9 @@ export class ChannelManager {
         continue;
       }
       const log = this.deps.log();
-      const account = plugin.createAccount({ settings, config, env: this.deps.env, stateDir: this.deps.stateDir, log: prefixed(log, id) });
+      const account = plugin.createAccount({
+        settings, config, env: this.deps.env, ...(this.deps.secrets ? { secrets: this.deps.secrets } : {}), stateDir: this.deps.stateDir, log: prefixed(log, id),
+      });
       entry.supervisor = new AccountSupervisor(
         account,
         { ...timing, staleCheck: timing.staleCheck && settings.healthMonitor },

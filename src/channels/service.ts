@@ -1,6 +1,7 @@
 // The gateway's handle on its channels. The ChannelManager (and every plugin) is imported only
 // when a channel is configured or a caller needs it, so a gateway without channels starts and
 // answers channels.status without loading any of it.
+import type { SecretValues } from "../secrets/values.js";
 import type { RunEngine } from "../agents/engine/engine.js";
 import type { OpenClawConfig } from "../config/schema.js";
 import { invalidRequest, Messages } from "../errors.js";
@@ -28,6 +29,8 @@ export interface ChannelService {
 export interface ChannelsDeps {
   config(): OpenClawConfig;
   env: NodeJS.ProcessEnv;
+  /** Resolved SecretRef values (channel tokens given as references). */
+  secrets?: SecretValues;
   stateDir: string;
   engine: RunEngine;
   log(): { debug(m: string): void; info(m: string): void; warn(m: string): void; error(m: string): void };

@@ -1,6 +1,7 @@
 // The channel plugin contract: what the ChannelManager needs from a chat app (Telegram today),
 // and the shapes that cross that seam (inbound messages, outbound sends, status snapshots).
 import type { OpenClawConfig } from "../config/schema.js";
+import type { SecretValues } from "../secrets/values.js";
 
 export type DmPolicy = "pairing" | "allowlist" | "open" | "disabled";
 export type GroupPolicy = "allowlist" | "open" | "disabled";
@@ -10,6 +11,8 @@ export type PeerKind = "direct" | "group";
 export interface AccountSettings {
   accountId: string;
   enabled: boolean;
+  /** Dotted config path of the botToken field this account uses (its SecretRef value lives there). */
+  tokenPath?: string;
   name?: string;
   dmPolicy: DmPolicy;
   allowFrom: string[];
@@ -139,6 +142,8 @@ export interface ChannelAccountConfig {
   settings: AccountSettings;
   config: OpenClawConfig;
   env: NodeJS.ProcessEnv;
+  /** Resolved SecretRef values by config path (the gateway's active secrets snapshot). */
+  secrets?: SecretValues;
   stateDir: string;
   log: { debug(m: string): void; info(m: string): void; warn(m: string): void; error(m: string): void };
 }
@@ -154,6 +159,6 @@ export interface ChannelPlugin {
   /** The merged settings of one account. */
   resolveAccount(section: Record<string, unknown>, accountId: string): AccountSettings;
   /** Whether the account has what it needs to connect (a token); the reason when not. */
-  configured(settings: AccountSettings, env: NodeJS.ProcessEnv): { ok: boolean; reason?: string; tokenSource?: string };
+  configured(settings: AccountSettings, env: NodeJS.ProcessEnv, secrets?: SecretValues): { ok: boolean; reason?: string; tokenSource?: string };
   createAccount(cfg: ChannelAccountConfig): ChannelAccount;
 }

@@ -178,6 +178,7 @@ export class Gateway implements GatewayServices {
     this.channels = new Channels({
       config: () => this.config(),
       env: this.#env,
+      secrets: { get: (p) => this.secrets.current.get(p) },
       stateDir: opts.stateDir,
       engine: this.agents.engine,
       log: () => this.#logger!.child("channels"),

@@ -65,7 +65,7 @@ export class TelegramAccount implements ChannelAccount {
 
   #client(): Api {
     if (this.#api) return this.#api;
-    const t = resolveTelegramToken(this.cfg.settings, this.cfg.env);
+    const t = resolveTelegramToken(this.cfg.settings, this.cfg.env, this.cfg.secrets);
     if (!t.token) throw Object.assign(new Error(t.error ?? "no bot token"), { fatal: true });
     const api = new Api(t.token, { apiRoot: this.#apiRoot });
     api.config.use(retryOn429({ maxRetries: 3, maxWaitMs: 60_000, onWait: (ms, method) => this.cfg.log.warn(`${this.accountId}: ${method} rate limited; retrying in ${ms} ms`) }));
@@ -235,7 +235,7 @@ export class TelegramAccount implements ChannelAccount {
   }
 
   snapshot(): Partial<ChannelAccountSnapshot> {
-    const t = resolveTelegramToken(this.cfg.settings, this.cfg.env);
+    const t = resolveTelegramToken(this.cfg.settings, this.cfg.env, this.cfg.secrets);
     return {
       mode: this.#mode,
       tokenSource: t.source,

@@ -6,6 +6,7 @@ import type {
   GroupPolicy, ProbeResult, SendRequest, SendResult, WebhookRoute,
 } from "../types.js";
 import type { TelegramAccount } from "./account.js";
+import type { SecretValues } from "../../secrets/values.js";
 
 export const TELEGRAM_TEXT_LIMIT = 4096;
 const ACCOUNT_FIELDS_NOT_INHERITED = new Set(["accounts", "defaultAccount", "botToken", "tokenFile", "webhookPath", "name"]);
@@ -25,18 +26,27 @@ function groupsOf(v: unknown): AccountSettings["groups"] {
   return out;
 }
 
-/** The token of an account: config (string or env reference), tokenFile, or TELEGRAM_BOT_TOKEN for `default`. */
-export function resolveTelegramToken(settings: AccountSettings, env: NodeJS.ProcessEnv): { token?: string; source: string; error?: string } {
+/**
+ * The token of an account: config (a string, or a SecretRef resolved by the gateway's secrets
+ * snapshot), tokenFile, or TELEGRAM_BOT_TOKEN for `default`.
+ */
+export function resolveTelegramToken(settings: AccountSettings, env: NodeJS.ProcessEnv, secrets?: SecretValues): { token?: string; source: string; error?: string } {
   const raw = settings.raw;
   const bt = raw.botToken as unknown;
   if (typeof bt === "string" && bt.trim()) return { token: bt.trim(), source: "config" };
   if (bt && typeof bt === "object") {
-    const ref = bt as { source?: string; id?: string };
+    const ref = bt as { source?: string; id?: string; provider?: string };
+    const resolved = settings.tokenPath ? secrets?.get(settings.tokenPath) : undefined;
+    if (resolved) return { token: resolved.trim(), source: `secret:${String(ref.source)}` };
+    // Without a snapshot (offline CLI summaries) an env reference can still be read directly.
     if (ref.source === "env" && typeof ref.id === "string") {
       const v = env[ref.id];
       return v ? { token: v.trim(), source: "env" } : { source: "env", error: `botToken references env ${ref.id}, which is not set` };
     }
-    return { source: String(ref.source), error: `botToken uses a "${ref.source}" secret reference; only env references are resolved for channels in this build` };
+    return {
+      source: String(ref.source),
+      error: `botToken is a ${String(ref.source)} secret reference with no resolved value; run \`openclaw secrets reload\` or check \`openclaw secrets audit\``,
+    };
   }
   if (typeof raw.tokenFile === "string" && raw.tokenFile) {
     try {
@@ -68,8 +78,14 @@ export const telegramPlugin: ChannelPlugin = {
       (accountId === "default" ? section : {})) as Record<string, unknown>;
     const raw: Record<string, unknown> = { ...base, ...own };
     const limit = typeof raw.textChunkLimit === "number" ? Math.min(raw.textChunkLimit, TELEGRAM_TEXT_LIMIT) : TELEGRAM_TEXT_LIMIT;
+    const ownAccount = (section.accounts as Record<string, Record<string, unknown>> | undefined)?.[accountId];
+    const tokenPath =
+      ownAccount?.botToken !== undefined ? `channels.telegram.accounts.${accountId}.botToken`
+      : accountId === "default" && section.botToken !== undefined ? "channels.telegram.botToken"
+      : undefined;
     return {
       accountId,
+      ...(tokenPath ? { tokenPath } : {}),
       enabled: section.enabled !== false && raw.enabled !== false,
       ...(typeof raw.name === "string" ? { name: raw.name } : {}),
       dmPolicy: (raw.dmPolicy as DmPolicy | undefined) ?? "pairing",
@@ -84,8 +100,8 @@ export const telegramPlugin: ChannelPlugin = {
     };
   },
 
-  configured(settings, env) {
-    const t = resolveTelegramToken(settings, env);
+  configured(settings, env, secrets) {
+    const t = resolveTelegramToken(settings, env, secrets);
     return t.token ? { ok: true, tokenSource: t.source } : { ok: false, reason: t.error ?? "no bot token", tokenSource: t.source };
   },
 
@@ -137,7 +153,7 @@ class LazyTelegramAccount implements ChannelAccount {
   }
   snapshot(): Partial<ChannelAccountSnapshot> {
     if (this.#loaded) return this.#loaded.snapshot();
-    const t = resolveTelegramToken(this.cfg.settings, this.cfg.env);
+    const t = resolveTelegramToken(this.cfg.settings, this.cfg.env, this.cfg.secrets);
     return { mode: this.cfg.settings.raw.webhookUrl ? "webhook" : "polling", tokenSource: t.source };
   }
 }
