@@ -35,6 +35,10 @@ import { chatMethods } from "./methods/chat.js";
 import { sessionsMethods } from "./methods/sessions.js";
 import { catalogMethods } from "./methods/catalog.js";
 import { deviceMethods } from "./methods/devices.js";
+import { cronMethods } from "./methods/cron.js";
+import { heartbeatMethods } from "./methods/heartbeat.js";
+import { Automation } from "../automation/automation.js";
+import { resolveHeartbeat } from "../automation/heartbeat-config.js";
 import { RunEngine } from "../agents/engine/engine.js";
 import { DedupeCache } from "../agents/engine/dedupe.js";
 import { SessionStore } from "../agents/sessions/store.js";
@@ -90,6 +94,7 @@ export class Gateway implements GatewayServices {
   readonly presence: PresenceRegistry;
   readonly health: HealthMonitor;
   readonly agents: AgentRuntime;
+  readonly automation: Automation;
   startedAt = Date.now();
   authLimiter!: AuthRateLimiter;
 
@@ -128,10 +133,21 @@ export class Gateway implements GatewayServices {
     this.broadcaster = new Broadcaster(MAX_BUFFERED_BYTES, (peer) => this.#wsLog?.warn(`slow consumer conn=${peer.id}; closing`));
     this.presence = new PresenceRegistry(PresenceRegistry.gatewaySelf(VERSION, this.bootId, undefined, Date.now()));
     this.health = new HealthMonitor(
-      { stateDir: opts.stateDir, agents: () => this.#agents(), heartbeatEveryMs: () => 30 * 60_000 },
+      { stateDir: opts.stateDir, agents: () => this.#agents(), heartbeatEveryMs: () => (this.#snapshot ? resolveHeartbeat(this.config(), this.sessionDefaults().defaultAgentId).everyMs : 30 * 60_000) },
       (summary, version) => this.broadcaster.broadcast("health", summary, { stateVersion: { presence: this.presence.version, health: version } }),
     );
     this.agents = this.#createAgentRuntime();
+    this.automation = new Automation({
+      stateDir: this.stateDir,
+      env: this.#env,
+      config: () => this.config(),
+      engine: this.agents.engine,
+      defaultAgentId: () => this.sessionDefaults().defaultAgentId,
+      mainKey: () => this.sessionDefaults().mainKey,
+      channels: () => (this as GatewayServices).channels,
+      log: () => this.#logger!.child("automation"),
+      broadcast: (event, payload) => this.broadcaster.broadcast(event, payload),
+    });
     this.methods.registerAll([
       ...systemMethods,
       ...configMethods,
@@ -141,6 +157,8 @@ export class Gateway implements GatewayServices {
       ...sessionsMethods,
       ...catalogMethods,
       ...deviceMethods,
+      ...cronMethods,
+      ...heartbeatMethods,
       ...(opts.methods ?? []),
     ]);
   }
@@ -292,6 +310,7 @@ export class Gateway implements GatewayServices {
     }
     this.startedAt = Date.now();
     this.#startTimers();
+    await this.automation.start();
     this.#state = "running";
     void this.health.refresh();
     this.#log.info(`listening on ${this.url} (PID ${process.pid})`);
@@ -576,8 +595,10 @@ export class Gateway implements GatewayServices {
     if (this.#state === "stopped" || this.#state === "idle" || this.#state === "stopping") return;
     this.#state = "stopping";
     this.#stopTimers();
+    this.automation.stop();
     this.#log.info(`stopping: ${reason}`);
     await this.#closeAll(reason, null, this.#opts.drainTimeoutMs ?? 5000);
+    await this.automation.idle();
     await this.agents.sessions.flush();
     await this.#lock?.release();
     this.#lock = undefined;
@@ -593,8 +614,10 @@ export class Gateway implements GatewayServices {
     this.#lastRestartAt = Date.now();
     this.#state = "stopping";
     this.#stopTimers();
+    this.automation.stop();
     this.#log.info(`restarting: ${reason}`);
     await this.#closeAll("gateway restarting", 1500, this.#restartRunGraceMs());
+    await this.automation.idle();
     await this.agents.sessions.flush();
     this.agents.engine.resume();
     const previous = { snapshot: this.#snapshot, settings: this.#settings };
@@ -616,6 +639,7 @@ export class Gateway implements GatewayServices {
       throw err instanceof GatewayLockError ? err : new Error(`restart could not listen again: ${(err as Error).message}`);
     }
     this.#startTimers();
+    await this.automation.start();
     this.#state = "running";
     void this.health.refresh();
     this.#log.info(`restarted on ${this.url}`);

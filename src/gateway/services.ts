@@ -12,6 +12,7 @@ import type { ControlPlaneRateLimiter } from "./control-plane-rate-limit.js";
 import type { AuthRateLimiter } from "./auth/rate-limit.js";
 import type { DeviceStore } from "./devices/device-store.js";
 import type { AgentRuntime } from "./agent-runtime.js";
+import type { Automation, ChannelSender } from "../automation/automation.js";
 
 export interface RestartPlan {
   scheduled: boolean;
@@ -50,6 +51,10 @@ export interface GatewayServices {
   readonly authLimiter: AuthRateLimiter;
   readonly devices: DeviceStore;
   readonly agents: AgentRuntime;
+  /** Cron, heartbeat and wake (src/automation). */
+  readonly automation: Automation;
+  /** Outbound channel delivery; absent until a channel plugin provides it (automation records delivery as failed then). */
+  readonly channels?: ChannelSender;
   readonly env: NodeJS.ProcessEnv;
   config(): OpenClawConfig;
   configSnapshot(): ConfigSnapshot;

@@ -8,3 +8,4 @@ export * from "./events.js";
 export { lazyValidator, formatValidationErrors, type Validator } from "./validator.js";
 export * from "./methods-agents.js";
 export * from "./methods-devices.js";
+export * from "./methods-cron.js";
