@@ -29,7 +29,7 @@ afterEach(async () => {
 function recordingLog(): SubsystemLogger {
   const rec = (level: string) => (msg: string) => void lines.push(`${level} ${msg}`);
   const log = { trace: rec("trace"), debug: rec("debug"), info: rec("info"), warn: rec("warn"), error: rec("error"), fatal: rec("fatal"), isLevelEnabled: () => true } as unknown as SubsystemLogger;
-  (log as { child: () => SubsystemLogger }).child = () => log;
+  (log as unknown as { child: () => SubsystemLogger }).child = () => log;
   return log;
 }
 
