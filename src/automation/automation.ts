@@ -7,6 +7,7 @@ import { resolveHomeDir } from "../config/paths.js";
 import type { OpenClawConfig } from "../config/schema.js";
 import { unavailable } from "../errors.js";
 import type { SubsystemLogger } from "../logging/logger.js";
+import { GatewayEvents } from "../protocol/events.js";
 import { CronService, DEFAULT_MAX_CONCURRENT_RUNS } from "./cron-service.js";
 import type { ChannelSender } from "./delivery.js";
 import { HeartbeatRunner, type HeartbeatEvent } from "./heartbeat.js";
@@ -58,7 +59,7 @@ export class Automation {
       mainKey: deps.mainKey,
       channels: deps.channels,
       log: () => deps.log().child("heartbeat"),
-      emit: (e: HeartbeatEvent) => deps.broadcast("heartbeat", e),
+      emit: (e: HeartbeatEvent) => deps.broadcast(GatewayEvents.heartbeat, e),
     });
   }
 
@@ -88,7 +89,7 @@ export class Automation {
       mainKey: this.deps.mainKey,
       channels: this.deps.channels,
       log: cronLog,
-      emit: (payload) => this.deps.broadcast("cron", payload),
+      emit: (payload) => this.deps.broadcast(GatewayEvents.cron, payload),
     });
     try {
       await cron.start();
