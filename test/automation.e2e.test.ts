@@ -113,6 +113,25 @@ describe("cron over the gateway", () => {
     expect(await ok(ws, "cron.run", { id: job.id, mode: "due" })).toEqual({ ok: true, ran: false, reason: "not-due" });
   });
 
+  it("cron.maxConcurrentRuns: a second due job waits for the first to finish", async () => {
+    const { ws } = await start({ root: { cron: { maxConcurrentRuns: 1 } } });
+    h!.fake.setBehavior({ delayMs: 600, deltas: 3 });
+    const a = await ok(ws, "cron.add", { ...agentTurnJob("2099-01-01T00:00:00Z", "job a"), name: "a" });
+    const b = await ok(ws, "cron.add", { ...agentTurnJob("2099-01-01T00:00:00Z", "job b"), name: "b" });
+    await ok(ws, "cron.run", { id: a.id });
+    await ok(ws, "cron.run", { id: b.id });
+    expect(await ok(ws, "cron.status", {})).toMatchObject({ running: 1, queued: 1, maxConcurrentRuns: 1 });
+    const entry = async (id: string) =>
+      eventually(async () => {
+        const r = await ok(ws, "cron.runs", { id });
+        return r.total ? r.entries[0] : undefined;
+      });
+    const [ra, rb] = [await entry(a.id), await entry(b.id)];
+    expect(ra.status).toBe("ok");
+    expect(rb.status).toBe("ok");
+    expect(rb.runAtMs).toBeGreaterThanOrEqual(ra.ts);
+  });
+
   it("jobs survive a gateway restart (persisted in <stateDir>/cron/jobs.json, mode 0600)", async () => {
     const { ws } = await start();
     const job = await ok(ws, "cron.add", { name: "weekly", schedule: { kind: "cron", expr: "0 9 * * 1", tz: "Europe/Berlin" }, sessionTarget: "isolated", wakeMode: "now", payload: { kind: "agentTurn", message: "weekly review" } });

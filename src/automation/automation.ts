@@ -91,6 +91,7 @@ export class Automation {
       log: cronLog,
       emit: (payload) => this.deps.broadcast(GatewayEvents.cron, payload),
     });
+    this.#cron = undefined;
     try {
       await cron.start();
       this.#cron = cron;
