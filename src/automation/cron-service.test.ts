@@ -152,6 +152,40 @@ describe("missed runs while the gateway was down", () => {
   });
 });
 
+describe("a run still queued when the gateway stops", () => {
+  it("stays due, and the next start runs it as a catch-up (never dropped silently)", async () => {
+    const now = Date.now();
+    const file = path.join(dir, "jobs.json");
+    // Saves after the first one wait for `release`: job a stays "running" while b waits its turn.
+    let saves = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    class SlowStore extends CronStore {
+      override async save(jobs: readonly CronJob[]): Promise<void> {
+        if (saves++ >= 1) await gate;
+        return super.save(jobs);
+      }
+    }
+    await new CronStore(file).save([
+      job({ id: "a", name: "a", state: { nextRunAtMs: now - 30_000 } }),
+      job({ id: "b", name: "b", state: { nextRunAtMs: now - 30_000 } }),
+    ]);
+    const first = service(new SlowStore(file), new SystemEventQueue());
+    await first.start();
+    await until(async () => (await first.status()).running === 1 && (await first.status()).queued === 1);
+    first.stop();
+    release();
+    await first.idle();
+    expect((await new CronStore(file).readRuns("b"))).toEqual([]);
+    lines = [];
+    const second = service(new CronStore(file), new SystemEventQueue());
+    await second.start();
+    await until(async () => (await new CronStore(file).readRuns("b")).length === 1);
+    expect((await new CronStore(file).readRuns("b"))[0]).toMatchObject({ trigger: "catch-up", status: "ok" });
+    expect(lines.some((l) => l.includes('job b "b" missed') && l.includes("running it once now"))).toBe(true);
+  });
+});
+
 describe("timer", () => {
   it("an `every` 1000 ms job fires repeatedly from one timer; removing it stops it", async () => {
     const store = new CronStore(path.join(dir, "jobs.json"));

@@ -38,6 +38,8 @@ interface Pending {
   job: CronJob;
   trigger: Trigger;
   runId: string;
+  /** The scheduled time this run stands for (absent for manual runs). */
+  dueAtMs?: number;
   missedRuns?: number;
 }
 
@@ -218,7 +220,7 @@ export class CronService {
   /** `cron.run`: "force" (default) runs now; "due" runs only when the job is due. */
   async run(id: string, mode: "due" | "force" = "force") {
     const job = await this.get(id);
-    if (this.#active.has(id) || this.#queue.some((p) => p.job.id === id)) return { ok: true, ran: false, reason: "already-running" };
+    if (this.#isBusy(id)) return { ok: true, ran: false, reason: "already-running" };
     if (mode === "due" && !(job.enabled && job.state.nextRunAtMs !== undefined && job.state.nextRunAtMs <= this.#now())) {
       return { ok: true, ran: false, reason: "not-due" };
     }
@@ -249,10 +251,14 @@ export class CronService {
     return nextRunAfter(job.schedule, now, { createdAtMs: job.createdAtMs, jobId: job.id });
   }
 
+  #isBusy(id: string): boolean {
+    return this.#active.has(id) || this.#queue.some((p) => p.job.id === id);
+  }
+
   #nextDue(): number {
     let next = Infinity;
     for (const j of this.#jobs) {
-      if (j.enabled && j.state.nextRunAtMs !== undefined && !this.#active.has(j.id)) next = Math.min(next, j.state.nextRunAtMs);
+      if (j.enabled && j.state.nextRunAtMs !== undefined && !this.#isBusy(j.id)) next = Math.min(next, j.state.nextRunAtMs);
     }
     return next;
   }
@@ -267,21 +273,18 @@ export class CronService {
     this.#timer = setTimeout(() => void this.#onTimer(), delay);
   }
 
-  async #onTimer(): Promise<void> {
+  #onTimer(): void {
     this.#timer = undefined;
     const now = this.#now();
-    let changed = false;
     for (const job of this.#jobs) {
       const due = job.state.nextRunAtMs;
-      if (!job.enabled || due === undefined || due > now || this.#active.has(job.id) || this.#queue.some((p) => p.job.id === job.id)) continue;
-      // The next slot is computed from the schedule, never from when this run ends: no drift.
-      job.state.nextRunAtMs = job.schedule.kind === "at" ? undefined : nextRunAfter(job.schedule, Math.max(now, due), { createdAtMs: job.createdAtMs, jobId: job.id });
+      if (!job.enabled || due === undefined || due > now || this.#isBusy(job.id)) continue;
+      // nextRunAtMs moves on only when the run starts: a run still queued when the gateway stops
+      // stays due, and the missed-runs rule picks it up at the next start.
       const missed = this.#catchUp.get(job.id);
       this.#catchUp.delete(job.id);
-      this.#queue.push({ job, trigger: missed !== undefined ? "catch-up" : "schedule", runId: randomUUID(), ...(missed !== undefined ? { missedRuns: missed } : {}) });
-      changed = true;
+      this.#queue.push({ job, trigger: missed !== undefined ? "catch-up" : "schedule", runId: randomUUID(), dueAtMs: due, ...(missed !== undefined ? { missedRuns: missed } : {}) });
     }
-    if (changed) await this.#save().catch((err) => this.deps.log().error(`cron: could not save ${this.storePath}: ${(err as Error).message}`));
     this.#pump();
     this.#arm();
   }
@@ -306,6 +309,10 @@ export class CronService {
     const job = this.#jobs.find((j) => j.id === p.job.id);
     if (!job) return;
     const startedAt = this.#now();
+    if (p.dueAtMs !== undefined) {
+      // The next slot comes from the schedule, never from when this run ends: no drift.
+      job.state.nextRunAtMs = job.schedule.kind === "at" ? undefined : nextRunAfter(job.schedule, Math.max(startedAt, p.dueAtMs), { createdAtMs: job.createdAtMs, jobId: job.id });
+    }
     job.state.runningAtMs = startedAt;
     await this.#save();
     this.deps.emit({ jobId: job.id, action: "started", runAtMs: startedAt, runId: p.runId, trigger: p.trigger });
