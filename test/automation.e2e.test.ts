@@ -289,6 +289,20 @@ describe("heartbeat and wake", () => {
     await providerSaw("System event: queued for later\\nSystem event: while off\\nSystem event: back on");
   });
 
+  it("health and status show each agent's heartbeat interval", async () => {
+    const { ws } = await start({ defaults: { heartbeat: { every: "1h" } }, list: [{ id: "main" }, { id: "quiet", heartbeat: { every: "0m" } }] });
+    const health = await ok(ws, "health", { probe: true });
+    expect(health.heartbeatSeconds).toBe(3600);
+    expect(health.agents.map((a: any) => [a.agentId, a.heartbeat])).toEqual([
+      ["main", { enabled: true, every: "1h", everyMs: 3_600_000 }],
+      ["quiet", { enabled: false, every: "0m", everyMs: 0 }],
+    ]);
+    expect((await ok(ws, "status", {})).heartbeat.agents).toEqual([
+      { agentId: "main", enabled: true, every: "1h", everyMs: 3_600_000 },
+      { agentId: "quiet", enabled: false, every: "0m", everyMs: 0 },
+    ]);
+  });
+
   it("an empty HEARTBEAT.md and no events: the heartbeat makes no model call", async () => {
     const { ws } = await start();
     await fs.writeFile(path.join(h!.workspace, "HEARTBEAT.md"), "# Heartbeat\n<!-- nothing yet -->\n");

@@ -133,7 +133,7 @@ export class Gateway implements GatewayServices {
     this.broadcaster = new Broadcaster(MAX_BUFFERED_BYTES, (peer) => this.#wsLog?.warn(`slow consumer conn=${peer.id}; closing`));
     this.presence = new PresenceRegistry(PresenceRegistry.gatewaySelf(VERSION, this.bootId, undefined, Date.now()));
     this.health = new HealthMonitor(
-      { stateDir: opts.stateDir, agents: () => this.#agents(), heartbeatEveryMs: () => (this.#snapshot ? resolveHeartbeat(this.config(), this.sessionDefaults().defaultAgentId).everyMs : 30 * 60_000) },
+      { stateDir: opts.stateDir, agents: () => this.#agents(), heartbeatEveryMs: (agentId) => (this.#snapshot ? resolveHeartbeat(this.config(), agentId).everyMs : 30 * 60_000) },
       (summary, version) => this.broadcaster.broadcast("health", summary, { stateVersion: { presence: this.presence.version, health: version } }),
     );
     this.agents = this.#createAgentRuntime();
