@@ -3,10 +3,10 @@
 // rule for runs missed while the gateway was down (see `start`).
 import { randomUUID } from "node:crypto";
 import type { RunEngine } from "../agents/engine/engine.js";
-import { mainSessionKey } from "../agents/sessions/keys.js";
 import { invalidRequest } from "../errors.js";
 import type { SubsystemLogger } from "../logging/logger.js";
-import { deliver, type ChannelSender } from "./delivery.js";
+import type { ChannelSender } from "./delivery.js";
+import { runPayload } from "./cron-run.js";
 import type { HeartbeatRunner } from "./heartbeat.js";
 import { applyPatch, checkJob, newJob, type CronJob, type CronJobInput, type CronJobPatch, type RunStatus } from "./jobs.js";
 import { countRunsBetween, nextRunAfter } from "./schedule.js";
@@ -15,7 +15,6 @@ import type { SystemEventQueue } from "./system-events.js";
 import { MAX_TIMER_MS } from "./timer.js";
 
 export const DEFAULT_MAX_CONCURRENT_RUNS = 1;
-const SUMMARY_CHARS = 500;
 
 export interface CronDeps {
   store: CronStore;
@@ -321,48 +320,7 @@ export class CronService {
       ts: startedAt, jobId: job.id, jobName: job.name, action: "finished", trigger: p.trigger, status: "ok",
       runAtMs: startedAt, durationMs: 0, runId: p.runId, ...(p.missedRuns !== undefined ? { missedRuns: p.missedRuns } : {}),
     };
-    try {
-      if (job.payload.kind === "systemEvent") {
-        const sessionKey = mainSessionKey(agentId, this.deps.mainKey());
-        this.deps.events.push(sessionKey, job.payload.text, `cron:${job.id}`);
-        entry.sessionKey = sessionKey;
-        if (job.wakeMode === "now") {
-          void this.deps.heartbeat.requestNow(agentId, "cron");
-          entry.summary = "system event queued; heartbeat requested now";
-        } else entry.summary = "system event queued for the next heartbeat";
-      } else {
-        const sessionKey = job.sessionTarget === "isolated" ? `agent:${agentId}:cron:${job.id}` : job.sessionKey ?? mainSessionKey(agentId, this.deps.mainKey());
-        entry.sessionKey = sessionKey;
-        const handle = this.deps.engine.start({
-          runId: p.runId,
-          agentId,
-          sessionKey,
-          message: job.payload.message,
-          extraSystemPrompt: `This turn was started by the scheduled job ${JSON.stringify(job.name)} (cron). Reply with the result in plain text.`,
-          ...(job.payload.model ? { modelOverride: job.payload.model } : {}),
-          ...(job.payload.timeoutSeconds ? { timeoutMs: job.payload.timeoutSeconds * 1000 } : {}),
-        });
-        const result = await handle.done;
-        if (result.text) entry.summary = result.text.slice(0, SUMMARY_CHARS);
-        if (result.status !== "ok") {
-          entry.status = "error";
-          entry.error = result.error?.message ?? `run ${result.status}${result.abortReason ? ` (${result.abortReason})` : ""}`;
-        } else if (job.delivery?.mode === "announce" && job.delivery.channel && job.delivery.to) {
-          const d = await deliver(this.deps.channels(), {
-            channel: job.delivery.channel, to: job.delivery.to, text: result.text, idempotencyKey: `cron:${p.runId}`,
-            ...(job.delivery.accountId ? { accountId: job.delivery.accountId } : {}),
-          });
-          entry.delivery = { status: d.status, channel: d.channel, to: d.to, ...(d.messageId ? { messageId: d.messageId } : {}), ...(d.error ? { error: d.error } : {}) };
-          if (d.status === "failed") {
-            entry.status = "error";
-            entry.error = `delivery failed: ${d.error}`;
-          }
-        }
-      }
-    } catch (err) {
-      entry.status = "error";
-      entry.error = (err as Error).message;
-    }
+    await runPayload(job, agentId, p.runId, entry, this.deps);
     const endedAt = this.#now();
     entry.ts = endedAt;
     entry.durationMs = endedAt - startedAt;
