@@ -30,6 +30,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   channels: () => import("./commands/channels.js"),
   message: () => import("./commands/message.js"),
   pairing: () => import("./commands/pairing.js"),
+  cron: () => import("./commands/cron.js"),
 };
 
 // Root options that take a value, so the value is not mistaken for the command name.

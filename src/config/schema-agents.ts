@@ -12,6 +12,21 @@ const ModelChoiceSchema = Type.Union([
   strictObject({ primary: Str(), fallbacks: Type.Optional(stringList()) }),
 ]);
 
+/** `agents.defaults.heartbeat` and `agents.list[].heartbeat` (the entry's keys win). */
+const HeartbeatSchema = strictObject({
+  every: Type.Optional(
+    Type.Union([Type.String({ pattern: "^\\s*\\d+(\\.\\d+)?(ms|s|m|h|d)?(\\d+(\\.\\d+)?(ms|s|m|h|d))*\\s*$" }), Type.Number({ minimum: 0 })], {
+      description: 'interval: a duration ("30m", "1h") or minutes; "0m" turns heartbeats off (default 30m)',
+    }),
+  ),
+  prompt: Str(),
+  target: Type.Optional(Type.String({ description: '"none" (default) keeps alerts in the main session; else a channel id, with `to`' })),
+  to: Str(),
+  accountId: Str(),
+  ackMaxChars: Type.Optional(int(0, "a HEARTBEAT_OK reply with at most this much other text is not delivered (default 300)")),
+  model: Str(),
+});
+
 const AgentDefaultsSchema = strictObject({
   workspace: Str(),
   model: Type.Optional(ModelChoiceSchema),
@@ -28,7 +43,7 @@ const AgentDefaultsSchema = strictObject({
   mediaMaxMb: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
   contextTokens: Type.Optional(int(1)),
   maxConcurrent: Type.Optional(int(1)),
-  heartbeat: Type.Optional(openObject()),
+  heartbeat: Type.Optional(HeartbeatSchema),
   sandbox: Type.Optional(openObject()),
   skipBootstrap: Bool(),
   userTimezone: Str(),
@@ -52,6 +67,7 @@ const AgentEntrySchema = strictObject({
   subagents: Type.Optional(openObject()),
   sandbox: Type.Optional(openObject()),
   runtime: Type.Optional(openObject()),
+  heartbeat: Type.Optional(HeartbeatSchema),
 });
 
 /** The `agents` section. */

@@ -75,10 +75,17 @@ export const OpenClawConfigSchema = strictObject(
       }),
     ),
     cron: Type.Optional(
-      Type.Object(
-        { enabled: Bool(), store: Str(), maxConcurrentRuns: Type.Optional(int(1)) },
-        { additionalProperties: true, description: "Other cron keys are not validated in detail yet" },
-      ),
+      strictObject({
+        enabled: Type.Optional(Type.Boolean({ description: "false: jobs are kept but never fire on their own (default true)" })),
+        store: Type.Optional(Type.String({ description: "jobs file (default <stateDir>/cron/jobs.json)" })),
+        maxConcurrentRuns: Type.Optional(int(1, "cron runs at once (default 1)")),
+        runLog: Type.Optional(
+          strictObject({
+            keepLines: Type.Optional(int(1, "entries kept per job history (default 200)")),
+            maxBytes: Type.Optional(int(1024, "a history file over this size is cut to keepLines (default 2 MiB)")),
+          }),
+        ),
+      }),
     ),
     update: Type.Optional(strictObject({ checkOnStart: Bool(), channel: Str(), auto: Type.Optional(openObject()) })),
     telemetry: Type.Optional(strictObject({ enabled: Bool() })),

@@ -57,7 +57,7 @@ const FULL_CONFIG = {
     defaults: { env: "default", file: "f", exec: "v" },
   },
   hooks: { enabled: true, token: "h", path: "/hooks", maxBodyBytes: 1000, allowRequestSessionKey: true, allowedSessionKeyPrefixes: ["hook:"], allowedAgentIds: ["main"], defaultSessionKey: "hook:x", mappings: [{ match: { path: "g" } }], transformsDir: "/t", presets: ["gmail"], gmail: { account: "a" } },
-  cron: { enabled: true, store: "/c.json", maxConcurrentRuns: 2, retry: { maxAttempts: 3 } },
+  cron: { enabled: true, store: "/c.json", maxConcurrentRuns: 2, runLog: { keepLines: 100, maxBytes: 65536 } },
   update: { checkOnStart: true, channel: "stable" },
   telemetry: { enabled: false },
   commands: { native: "auto" },

@@ -37,6 +37,10 @@ import { sessionsMethods } from "./methods/sessions.js";
 import { catalogMethods } from "./methods/catalog.js";
 import { deviceMethods } from "./methods/devices.js";
 import { secretsMethods } from "./methods/secrets.js";
+import { cronMethods } from "./methods/cron.js";
+import { heartbeatMethods } from "./methods/heartbeat.js";
+import { Automation } from "../automation/automation.js";
+import { resolveHeartbeat } from "../automation/heartbeat-config.js";
 import { RunEngine } from "../agents/engine/engine.js";
 import { DedupeCache } from "../agents/engine/dedupe.js";
 import { SessionStore } from "../agents/sessions/store.js";
@@ -125,6 +129,7 @@ export class Gateway implements GatewayServices {
   readonly agents: AgentRuntime;
   readonly secrets: SecretsRuntime;
   readonly channels: Channels;
+  readonly automation: Automation;
   startedAt = Date.now();
   authLimiter!: AuthRateLimiter;
 
@@ -171,7 +176,7 @@ export class Gateway implements GatewayServices {
     this.broadcaster = new Broadcaster(MAX_BUFFERED_BYTES, (peer) => this.#wsLog?.warn(`slow consumer conn=${peer.id}; closing`));
     this.presence = new PresenceRegistry(PresenceRegistry.gatewaySelf(VERSION, this.bootId, undefined, Date.now()));
     this.health = new HealthMonitor(
-      { stateDir: opts.stateDir, agents: () => this.#agents(), heartbeatEveryMs: () => 30 * 60_000 },
+      { stateDir: opts.stateDir, agents: () => this.#agents(), heartbeatEveryMs: (agentId) => (this.#snapshot ? resolveHeartbeat(this.config(), agentId).everyMs : 30 * 60_000) },
       (summary, version) => this.broadcaster.broadcast("health", summary, { stateVersion: { presence: this.presence.version, health: version } }),
     );
     this.agents = this.#createAgentRuntime();
@@ -188,6 +193,27 @@ export class Gateway implements GatewayServices {
     const reconfigureChannels: HotReloadHandler = async ({ next }) => void (await this.channels.reconfigure(next));
     this.registerReloadHandler("channel:*", reconfigureChannels);
     this.registerReloadHandler("health-monitor", reconfigureChannels);
+    this.automation = new Automation({
+      stateDir: this.stateDir,
+      env: this.#env,
+      config: () => this.config(),
+      engine: this.agents.engine,
+      defaultAgentId: () => this.sessionDefaults().defaultAgentId,
+      mainKey: () => this.sessionDefaults().mainKey,
+      channels: () => (this as GatewayServices).channels,
+      log: () => this.#logger!.child("automation"),
+      broadcast: (event, payload) => this.broadcaster.broadcast(event, payload),
+    });
+    // Hot reload: `cron.*` reopens the store and rearms the scheduler; heartbeat-related keys
+    // (agents.*.heartbeat, models, agents.list) rearm the heartbeat timers.
+    this.registerReloadHandler("cron", async () => {
+      this.automation.stop();
+      await this.automation.start();
+    });
+    this.registerReloadHandler("heartbeat", () => {
+      this.automation.heartbeat.stop();
+      this.automation.heartbeat.start();
+    });
     this.methods.registerAll([
       ...systemMethods,
       ...configMethods,
@@ -199,6 +225,8 @@ export class Gateway implements GatewayServices {
       ...deviceMethods,
       ...secretsMethods,
       ...channelMethods,
+      ...cronMethods,
+      ...heartbeatMethods,
       ...(opts.methods ?? []),
     ]);
   }
@@ -360,6 +388,7 @@ export class Gateway implements GatewayServices {
     }
     this.startedAt = Date.now();
     this.#startTimers();
+    await this.automation.start();
     this.#state = "running";
     this.#startChannels();
     this.#watchConfig();
@@ -863,9 +892,11 @@ export class Gateway implements GatewayServices {
     this.#stopTimers();
     this.#watcher?.close();
     this.#watcher = undefined;
+    this.automation.stop();
     this.#log.info(`stopping: ${reason}`);
     await this.channels.stop();
     await this.#closeAll(reason, null, this.#opts.drainTimeoutMs ?? 5000);
+    await this.automation.idle();
     await this.agents.sessions.flush();
     await this.#lock?.release();
     this.#lock = undefined;
@@ -881,9 +912,11 @@ export class Gateway implements GatewayServices {
     this.#lastRestartAt = Date.now();
     this.#state = "stopping";
     this.#stopTimers();
+    this.automation.stop();
     this.#log.info(`restarting: ${reason}`);
     await this.channels.stop();
     await this.#closeAll("gateway restarting", 1500, this.#restartRunGraceMs());
+    await this.automation.idle();
     await this.agents.sessions.flush();
     const previous = { snapshot: this.#snapshot, settings: this.#settings, tls: this.#tls };
     try {
@@ -906,6 +939,7 @@ export class Gateway implements GatewayServices {
       throw err instanceof GatewayLockError ? err : new Error(`restart could not listen again: ${(err as Error).message}`);
     }
     this.#startTimers();
+    await this.automation.start();
     this.#state = "running";
     this.#startChannels();
     this.#watchConfig();

@@ -2,6 +2,7 @@
 // stateVersion and broadcasting a `health` event. Cheap: a few small file stats, no probes yet.
 import fs from "node:fs/promises";
 import path from "node:path";
+import { formatDurationMs } from "../automation/duration.js";
 
 export interface HealthAgent {
   agentId: string;
@@ -33,7 +34,8 @@ export interface AgentDescriptor {
 export interface HealthInputs {
   stateDir: string;
   agents(): AgentDescriptor[];
-  heartbeatEveryMs(): number;
+  /** The agent's heartbeat interval (0 = off). */
+  heartbeatEveryMs(agentId: string): number;
 }
 
 const RECENT_LIMIT = 5;
@@ -51,12 +53,6 @@ async function readSessionIndex(file: string, now: number) {
   } catch {
     return { count: 0, recent: [] };
   }
-}
-
-function formatEvery(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  return `${Math.round(ms / 1000)}s`;
 }
 
 export class HealthMonitor {
@@ -94,16 +90,16 @@ export class HealthMonitor {
 
   async #compute(): Promise<HealthSummary> {
     const started = Date.now();
-    const everyMs = this.inputs.heartbeatEveryMs();
     const descriptors = this.inputs.agents();
     const agents: HealthAgent[] = await Promise.all(
       descriptors.map(async (a) => {
         const file = path.join(this.inputs.stateDir, "agents", a.id, "sessions", "sessions.json");
         const idx = await readSessionIndex(file, started);
+        const everyMs = this.inputs.heartbeatEveryMs(a.id);
         const agent: HealthAgent = {
           agentId: a.id,
           isDefault: a.isDefault,
-          heartbeat: { enabled: everyMs > 0, every: formatEvery(everyMs), everyMs },
+          heartbeat: { enabled: everyMs > 0, every: formatDurationMs(everyMs), everyMs },
           sessions: { path: file, ...idx },
         };
         if (a.name) agent.name = a.name;
@@ -118,7 +114,7 @@ export class HealthMonitor {
       channels: {},
       channelOrder: [],
       channelLabels: {},
-      heartbeatSeconds: Math.round(everyMs / 1000),
+      heartbeatSeconds: Math.round(def.heartbeat.everyMs / 1000),
       defaultAgentId: def.agentId,
       agents,
       sessions: def.sessions,

@@ -14,6 +14,7 @@ import type { DeviceStore } from "./devices/device-store.js";
 import type { AgentRuntime } from "./agent-runtime.js";
 import type { SecretsRuntime } from "../secrets/snapshot.js";
 import type { ChannelService } from "../channels/service.js";
+import type { Automation } from "../automation/automation.js";
 
 export interface RestartPlan {
   scheduled: boolean;
@@ -56,6 +57,8 @@ export interface GatewayServices {
   readonly secrets: SecretsRuntime;
   /** Chat channels: outbound `send` (cron delivery uses it too), status, pairing. */
   readonly channels: ChannelService;
+  /** Cron, heartbeat and wake (src/automation). */
+  readonly automation: Automation;
   readonly env: NodeJS.ProcessEnv;
   config(): OpenClawConfig;
   configSnapshot(): ConfigSnapshot;

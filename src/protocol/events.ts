@@ -12,6 +12,8 @@ export const GatewayEvents = {
   sessionsChanged: "sessions.changed",
   devicePairRequested: "device.pair.requested",
   devicePairResolved: "device.pair.resolved",
+  heartbeat: "heartbeat",
+  cron: "cron",
 } as const;
 
 const GUARDS: Record<string, string | null> = {

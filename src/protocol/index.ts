@@ -9,3 +9,4 @@ export { lazyValidator, formatValidationErrors, type Validator } from "./validat
 export * from "./methods-agents.js";
 export * from "./methods-devices.js";
 export * from "./methods-channels.js";
+export * from "./methods-cron.js";

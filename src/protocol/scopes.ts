@@ -59,6 +59,8 @@ const EXPLICIT: Record<string, string> = {
   "sessions.messages.unsubscribe": R, "sessions.compaction.list": R, "sessions.compaction.get": R,
   "sessions.compaction.branch": W, "sessions.create": W, "sessions.send": W, "sessions.steer": W, "sessions.abort": W,
   wake: W, "cron.list": R, "cron.status": R, "cron.runs": R,
+  "cron.add": Scopes.admin, "cron.update": Scopes.admin, "cron.remove": Scopes.admin, "cron.run": Scopes.admin,
+  "set-heartbeats": Scopes.admin,
   "node.pair.request": P, "node.pair.list": P, "node.pair.approve": P, "node.pair.reject": P, "node.pair.verify": P,
   "node.rename": P, "device.pair.list": P, "device.pair.approve": P, "device.pair.reject": P, "device.pair.remove": P,
   "device.token.rotate": P, "device.token.revoke": P,

@@ -33,7 +33,7 @@ export const systemMethods: MethodDef[] = [
           agents: agents.map((a) => ({ agentId: a.agentId, enabled: a.heartbeat.enabled, every: a.heartbeat.every, everyMs: a.heartbeat.everyMs })),
         },
         channelSummary: [],
-        queuedSystemEvents: [],
+        queuedSystemEvents: gw.automation.events.texts(),
         tasks: { total: 0, active: 0, terminal: 0, failures: 0 },
         taskAudit: { total: 0, warnings: 0, errors: 0 },
         sessions: {

@@ -17,7 +17,7 @@ export interface AgentAction {
   agentId?: string;
   sessionKey?: string;
   idempotencyKey?: string;
-  /** Accepted and checked; acts once the heartbeat runner exists (the reference wakes the main session after the run). */
+  /** Accepted and checked; not acted on yet (the reference also wakes the main session's heartbeat after the run). */
   wakeMode: WakeMode;
   /** Accepted and checked; delivery of the reply needs channels, which do not exist yet. */
   deliver: boolean;

@@ -1,14 +1,12 @@
-// Does what a hook asked for: `wake` puts a system event on the default agent's main session,
-// `agent` starts a run without waiting for it. Agent runs are deduplicated by idempotency key,
+// Does what a hook asked for: `wake` goes to the gateway's wake (a system event on the default
+// agent's main session, and a heartbeat now or at the next one), `agent` starts a run without
+// waiting for it. Agent runs are deduplicated by idempotency key,
 // scoped to the hook's sub-path and agent, so a retried webhook never starts a second run.
 import { DedupeCache } from "../../../agents/engine/dedupe.js";
 import type { SubsystemLogger } from "../../../logging/logger.js";
 import type { GatewayServices } from "../../services.js";
 import { HookRequestError, type AgentAction, type WakeAction, type WakeMode } from "./actions.js";
 import type { HookRoute } from "./route.js";
-import { HookWakeQueue } from "./wake-queue.js";
-
-export const SYSTEM_EVENT_PREFIX = "System event: ";
 const MODEL_REF = /^[^/\s]+\/\S+$/;
 
 /** The model override a hook asked for, if the agent may use it (same rule as `x-openclaw-model`). */
@@ -28,31 +26,13 @@ function hookSystemPrompt(name: string): string {
 }
 
 export class HookDispatcher {
-  /** `next-heartbeat` system events; the heartbeat runner (not built yet) is meant to drain it. */
-  readonly wakeQueue = new HookWakeQueue();
   readonly #dedupe = new DedupeCache<string>();
   #logger: SubsystemLogger | undefined;
 
   constructor(private readonly gw: GatewayServices) {}
 
   wake(action: WakeAction): { ok: true; mode: WakeMode } {
-    if (action.mode === "next-heartbeat") {
-      this.wakeQueue.push(action.text);
-      return { ok: true, mode: action.mode };
-    }
-    // Until the heartbeat exists, a "now" wake also delivers whatever was queued for it.
-    const pending = this.wakeQueue.drain();
-    const message = [...pending.map((p) => p.text), action.text].map((t) => SYSTEM_EVENT_PREFIX + t).join("\n");
-    const defaults = this.gw.sessionDefaults();
-    try {
-      const handle = this.gw.agents.engine.start({ agentId: defaults.defaultAgentId, sessionKey: defaults.mainSessionKey, message });
-      this.gw.agents.sessionsChanged(defaults.mainSessionKey, "send", { runId: handle.runId });
-      this.#watch(handle.runId, handle.done, "wake");
-    } catch (err) {
-      for (const p of pending) this.wakeQueue.push(p.text);
-      throw err;
-    }
-    return { ok: true, mode: action.mode };
+    return this.gw.automation.wake({ mode: action.mode, text: action.text, source: "hook" });
   }
 
   /** Starts the run, or returns the run an earlier request with the same key and scope started. */

@@ -16,18 +16,13 @@ import { findMapping, mappingFields, normalizeSubPath, type HookContext, type Ho
 import { routeAgentAction } from "./route.js";
 import { resolveHooksSettings, type HooksSettings } from "./settings.js";
 import { runTransform, TransformLoader } from "./transform.js";
-import type { HookWakeQueue } from "./wake-queue.js";
 
 export { HookConfigMessages, validateHooksConfig } from "./settings.js";
-export type { HookWakeQueue, QueuedWake } from "./wake-queue.js";
 
 export const HOOK_IDEMPOTENCY_HEADER = "x-openclaw-idempotency-key";
 const BODY_TIMEOUT_MS = 30_000;
 
-export interface HooksStage extends HttpStage {
-  /** `next-heartbeat` system events, for the heartbeat runner to drain once it exists. */
-  readonly wakeQueue: HookWakeQueue;
-}
+export type HooksStage = HttpStage;
 
 /** A failure the caller did not cause: logged in full, answered with this fixed text. */
 class MappingFailure extends Error {}
@@ -123,7 +118,6 @@ export function hooksStage(gw: GatewayServices): HooksStage {
 
   return {
     name: "hooks",
-    wakeQueue: dispatcher.wakeQueue,
     async handle(req, res, reqCtx: HttpRequestContext) {
       const settings = settingsNow();
       if (!settings) return false;
