@@ -25,6 +25,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   sessions: () => import("./commands/sessions.js"),
   models: () => import("./commands/models.js"),
   devices: () => import("./commands/devices.js"),
+  dashboard: () => import("./commands/dashboard.js"),
 };
 
 // Root options that take a value, so the value is not mistaken for the command name.
