@@ -193,11 +193,49 @@ describe("control UI in Chromium", () => {
     expect((await connectAsRemote()).ok).toBe(true);
   });
 
+  it("reconnects by itself after the gateway restarts", async () => {
+    const connId = () => page.evaluate(() => (globalThis as any).document.querySelector("oc-app").conn.hello?.server.connId as string | undefined);
+    const before = await connId();
+    await h.gw.gateway.restart("control UI test");
+    await page.waitForFunction((old) => {
+      const conn = (globalThis as any).document.querySelector("oc-app").conn;
+      return conn.state === "connected" && conn.hello?.server.connId !== old;
+    }, before, { timeout: 30_000 });
+    await open("Overview");
+    await page.getByTestId("health").waitFor();
+  });
+
+  it("without a token says so, and the Settings field connects it", async () => {
+    const other = await launchBrowser({ width: 800, height: 700 });
+    try {
+      const p = await other.context.newPage();
+      await p.goto(`${h.gw.httpUrl}/`);
+      await p.locator('.conn[data-state="failed"]').waitFor({ timeout: 20_000 });
+      await p.getByRole("link", { name: "Open Settings to enter the gateway token" }).click();
+      await p.getByLabel("Gateway token").fill(TEST_TOKEN);
+      await p.getByRole("button", { name: "Save and reconnect" }).click();
+      await p.locator('.conn[data-state="connected"]').waitFor({ timeout: 20_000 });
+      await p.screenshot({ path: path.join(ARTIFACTS, "control-ui-settings.png"), fullPage: true });
+    } finally {
+      await other.close();
+    }
+  });
+
   it("shows sessions and channels, and fits a 360 px wide screen", async () => {
+    page.on("dialog", (d) => void d.accept());
     await open("Sessions");
-    await page.getByTestId("sessions").locator("li").first().waitFor();
-    expect(await page.getByTestId("sessions").innerText()).toContain("agent:main:main");
+    const row = page.getByTestId("sessions").locator("li", { hasText: "agent:main:main" }).first();
+    await row.waitFor();
+    await row.getByRole("button", { name: "Preview" }).click();
+    await row.locator("ol.preview li").first().waitFor();
+    expect(await row.locator("ol.preview").innerText()).toContain("list files");
     await shot("sessions");
+    await page.getByRole("searchbox", { name: "Search" }).fill("no-such-session");
+    await page.getByText("No sessions.").waitFor();
+    await page.getByRole("searchbox", { name: "Search" }).fill("");
+    await row.getByRole("button", { name: "Delete" }).click();
+    await page.getByText("Done (delete: agent:main:main).").waitFor();
+    await page.getByText("No sessions.").waitFor();
     await open("Channels");
     await page.getByTestId("no-channels").waitFor();
     await shot("channels");
