@@ -166,6 +166,18 @@ describe("control UI in Chromium", () => {
     await page.getByTestId("saved").waitFor();
     const saved = JSON.parse(await fs.readFile(file, "utf8"));
     expect(saved.logging).toMatchObject({ level: "info", consoleLevel: "warn" });
+
+    // The form for common keys: choices come from the gateway's schema; it edits the text for review.
+    await page.getByText("Common settings").click();
+    const level = page.getByLabel("logging.level", { exact: true });
+    expect(await level.locator("option").allInnerTexts()).toEqual(["(not set)", "silent", "fatal", "error", "warn", "info", "debug", "trace"]);
+    await level.selectOption("warn");
+    await page.getByRole("button", { name: "Apply to editor" }).click();
+    expect(await editor.inputValue()).toContain('"level": "warn"');
+    await page.getByRole("button", { name: "Review changes" }).click();
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByTestId("saved").waitFor();
+    expect(JSON.parse(await fs.readFile(file, "utf8")).logging.level).toBe("warn");
     await shot("config");
   });
 

@@ -176,8 +176,7 @@ export class GatewayConnection extends EventTarget {
       scopes: [...CLI_DEFAULT_OPERATOR_SCOPES],
       caps: ["tool-events"],
       auth,
-      locale: navigator.language,
-      userAgent: navigator.userAgent,
+      ...(globalThis.navigator ? { locale: navigator.language, userAgent: navigator.userAgent } : {}),
     };
     try {
       params.device = await signConnect(await this.opts.device(), params, nonce);

@@ -40,7 +40,8 @@ function tx<T>(db: IDBDatabase, mode: IDBTransactionMode, run: (s: IDBObjectStor
   });
 }
 
-async function create(): Promise<BrowserDevice> {
+/** A fresh identity: the device id is sha256 of the raw public key, as the gateway checks. */
+export async function createDevice(): Promise<BrowserDevice> {
   const pair = (await crypto.subtle.generateKey({ name: "Ed25519" }, false, ["sign", "verify"])) as CryptoKeyPair;
   const raw = new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey));
   return { id: hex(await crypto.subtle.digest("SHA-256", raw)), publicKey: b64url(raw), privateKey: pair.privateKey };
@@ -53,7 +54,7 @@ export async function loadOrCreateDevice(): Promise<BrowserDevice> {
   try {
     const stored = await tx<BrowserDevice | undefined>(db, "readonly", (s) => s.get("device"));
     if (stored?.id && stored.privateKey) return stored;
-    const fresh = await create();
+    const fresh = await createDevice();
     await tx(db, "readwrite", (s) => s.put(fresh, "device"));
     return fresh;
   } finally {

@@ -94,3 +94,22 @@ export function createSchemaChecker(root: Record<string, any>) {
     return out;
   };
 }
+
+/** The schema of a dotted path (through `properties` and `$ref`s), or undefined. */
+export function schemaAt(root: Record<string, any>, dotted: string): Record<string, any> | undefined {
+  let cur: any = root;
+  for (const key of dotted.split(".")) {
+    if (typeof cur?.$ref === "string" && cur.$ref.startsWith("#/")) cur = cur.$ref.slice(2).split("/").reduce((o: any, k: string) => o?.[k], root);
+    cur = cur?.properties?.[key];
+    if (!cur) return undefined;
+  }
+  return cur;
+}
+
+/** The allowed values of an enum-like schema (`enum`, or `anyOf` of `const`s). */
+export function choicesOf(node: Record<string, any> | undefined): unknown[] | undefined {
+  if (!node) return undefined;
+  if (Array.isArray(node.enum)) return node.enum;
+  if (Array.isArray(node.anyOf) && node.anyOf.every((b: any) => b && "const" in b)) return node.anyOf.map((b: any) => b.const);
+  return undefined;
+}

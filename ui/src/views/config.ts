@@ -6,8 +6,27 @@ import JSON5 from "json5";
 import { Messages } from "../../../src/errors.js";
 import { RpcError } from "../client.js";
 import { ViewElement, describeError } from "../view-base.js";
-import { createSchemaChecker, type SchemaIssue } from "../schema-check.js";
+import { choicesOf, createSchemaChecker, schemaAt, type SchemaIssue } from "../schema-check.js";
 import { lineDiff, type DiffLine } from "../line-diff.js";
+
+/** The keys the form offers; their choices come from the gateway's schema. */
+const FORM_KEYS = ["gateway.bind", "gateway.auth.mode", "logging.level", "logging.consoleLevel", "agents.defaults.model"];
+
+function getPath(obj: unknown, dotted: string): unknown {
+  return dotted.split(".").reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), obj);
+}
+
+function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): void {
+  const keys = dotted.split(".");
+  let cur = obj;
+  for (const k of keys.slice(0, -1)) {
+    if (!cur[k] || typeof cur[k] !== "object" || Array.isArray(cur[k])) cur[k] = {};
+    cur = cur[k] as Record<string, unknown>;
+  }
+  const last = keys.at(-1)!;
+  if (value === undefined) delete cur[last];
+  else cur[last] = value;
+}
 
 export class OcConfig extends ViewElement {
   static override properties = {
@@ -26,6 +45,7 @@ export class OcConfig extends ViewElement {
   declare saved: boolean;
   declare serverIssues: string[];
   #check: ((v: unknown) => SchemaIssue[]) | undefined;
+  #schema: Record<string, any> | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
@@ -50,7 +70,10 @@ export class OcConfig extends ViewElement {
       c.request<any>("config.get"),
       c.hasMethod("config.schema") && !this.#check ? c.request<any>("config.schema").catch(() => undefined) : Promise.resolve(undefined),
     ]);
-    if (schema?.schema) this.#check = createSchemaChecker(schema.schema);
+    if (schema?.schema) {
+      this.#schema = schema.schema;
+      this.#check = createSchemaChecker(schema.schema);
+    }
     this.path = snap.path;
     this.hash = snap.hash;
     this.serverIssues = snap.valid ? [] : (snap.issues ?? []).map((i: any) => `${i.path ?? ""}: ${i.message ?? ""}`);
@@ -97,6 +120,50 @@ export class OcConfig extends ViewElement {
     }
   }
 
+  /** Writes the form's values into the editor text (as JSON: comments are not kept), for review. */
+  #applyForm(e: SubmitEvent): void {
+    e.preventDefault();
+    let value: Record<string, unknown>;
+    try {
+      value = JSON5.parse(this.text);
+    } catch {
+      this.error = "Fix the syntax in the editor before using the form.";
+      return;
+    }
+    const form = e.target as HTMLFormElement;
+    for (const key of FORM_KEYS) {
+      const field = form.elements.namedItem(key) as HTMLInputElement | HTMLSelectElement | null;
+      if (!field) continue;
+      const next = field.value.trim() === "" ? undefined : field.value.trim();
+      if (next !== getPath(value, key)) setPath(value, key, next);
+    }
+    this.#onInput(`${JSON.stringify(value, null, 2)}\n`);
+    this.#validate();
+  }
+
+  #renderForm() {
+    let current: unknown;
+    try {
+      current = JSON5.parse(this.text);
+    } catch {
+      return nothing;
+    }
+    const fields = FORM_KEYS.map((key) => {
+      const node = this.#schema ? schemaAt(this.#schema, key) : undefined;
+      const value = getPath(current, key);
+      if (value !== undefined && typeof value !== "string") return nothing;
+      const choices = choicesOf(node);
+      const id = `form-${key.replace(/\./g, "-")}`;
+      return html`<div><label for=${id}>${key}</label>
+        ${choices ? html`<select id=${id} name=${key}><option value="" ?selected=${value === undefined}>(not set)</option>${choices.map((c) => html`<option value=${String(c)} ?selected=${c === value}>${String(c)}</option>`)}</select>`
+        : html`<input id=${id} name=${key} .value=${(value as string | undefined) ?? ""} placeholder="(not set)" />`}</div>`;
+    });
+    return html`<details class="form"><summary>Common settings</summary>
+      <form @submit=${(e: SubmitEvent) => this.#applyForm(e)}>${fields}
+        <p class="muted">Applying rewrites the editor as JSON (comments are not kept); review the changes, then save.</p>
+        <button type="submit">Apply to editor</button></form></details>`;
+  }
+
   override render() {
     const dirty = this.original !== undefined && this.text !== this.original;
     const invalid = !!this.syntax || this.issues.length > 0;
@@ -109,6 +176,7 @@ export class OcConfig extends ViewElement {
         copy them, then reload the current file and apply them again.
         <button @click=${() => this.act(async () => { this.original = undefined; await this.#reload(); })}>Reload current file (discard my edits)</button>
       </div>` : nothing}
+      ${this.#renderForm()}
       <label for="config-text">openclaw.json (JSON5)</label>
       <textarea id="config-text" class="editor" spellcheck="false" rows="20" .value=${this.text} @input=${(e: Event) => this.#onInput((e.target as HTMLTextAreaElement).value)}></textarea>
       <div class="check" aria-live="polite" data-testid="config-check">
