@@ -202,6 +202,7 @@ describe("control UI in Chromium", () => {
     await item.getByRole("button", { name: "Approve" }).click();
     await page.getByText(`Approved ${refused.error.details.requestId}.`).waitFor();
     await page.getByTestId("paired").locator("li", { hasText: "remote laptop" }).waitFor();
+    await page.getByTestId("paired").locator("li", { hasText: "(this browser)" }).waitFor();
     expect((await connectAsRemote()).ok).toBe(true);
   });
 
@@ -245,6 +246,10 @@ describe("control UI in Chromium", () => {
     await page.getByRole("searchbox", { name: "Search" }).fill("no-such-session");
     await page.getByText("No sessions.").waitFor();
     await page.getByRole("searchbox", { name: "Search" }).fill("");
+    await row.getByRole("button", { name: "Compact" }).click();
+    await page.getByText("Done (compact: agent:main:main).").waitFor({ timeout: 30_000 });
+    await row.getByRole("button", { name: "Reset" }).click();
+    await page.getByText("Done (reset: agent:main:main).").waitFor();
     await row.getByRole("button", { name: "Delete" }).click();
     await page.getByText("Done (delete: agent:main:main).").waitFor();
     await page.getByText("No sessions.").waitFor();

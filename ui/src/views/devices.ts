@@ -3,11 +3,18 @@
 import { html, nothing } from "lit";
 import { ViewElement, ago } from "../view-base.js";
 import type { DevicePairListResult } from "../../../src/protocol/methods-devices.js";
+import { loadOrCreateDevice } from "../device.js";
 
 export class OcDevices extends ViewElement {
-  static override properties = { ...ViewElement.properties, list: { state: true }, notice: { state: true } };
+  static override properties = { ...ViewElement.properties, list: { state: true }, notice: { state: true }, selfId: { state: true } };
   declare list: DevicePairListResult | undefined;
   declare notice: string | undefined;
+  declare selfId: string | undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void loadOrCreateDevice().then((d) => (this.selfId = d.id), () => undefined);
+  }
 
   protected override subscribe(): void {
     this.listen("device.pair.requested", () => void this.load());
@@ -48,11 +55,11 @@ export class OcDevices extends ViewElement {
       <h2>Paired devices</h2>
       <ul class="list" data-testid="paired">
         ${(l?.paired ?? []).map((d) => html`<li>
-          <div><strong>${d.displayName ?? d.clientId}</strong> · ${d.platform} · roles ${d.roles.join(", ")} · last seen ${ago(d.lastSeenAtMs)}</div>
+          <div><strong>${d.displayName ?? d.clientId}</strong>${d.deviceId === this.selfId ? " (this browser)" : ""} · ${d.platform} · roles ${d.roles.join(", ")} · last seen ${ago(d.lastSeenAtMs)}</div>
           <div class="muted"><code>${d.deviceId.slice(0, 16)}…</code></div>
           <div class="row">
-            ${d.tokens.map((t) => html`<button ?disabled=${this.busy} @click=${() => this.#do("device.token.revoke", { deviceId: d.deviceId, role: t.role }, `Revoked the ${t.role} token.`, `Revoke the ${t.role} token of this device?`)}>Revoke ${t.role} token</button>`)}
-            <button ?disabled=${this.busy} class="danger" @click=${() => this.#do("device.pair.remove", { deviceId: d.deviceId }, "Device removed.", "Remove this device? It must pair again.")}>Remove</button>
+            ${d.tokens.map((t) => html`<button ?disabled=${this.busy} @click=${() => this.#do("device.token.revoke", { deviceId: d.deviceId, role: t.role }, `Revoked the ${t.role} token.`, d.deviceId === this.selfId ? `This is the browser you are using: revoking its ${t.role} token disconnects it. Continue?` : `Revoke the ${t.role} token of this device?`)}>Revoke ${t.role} token</button>`)}
+            <button ?disabled=${this.busy} class="danger" @click=${() => this.#do("device.pair.remove", { deviceId: d.deviceId }, "Device removed.", d.deviceId === this.selfId ? "This is the browser you are using: removing it disconnects it until it pairs again. Continue?" : "Remove this device? It must pair again.")}>Remove</button>
           </div>
         </li>`)}
       </ul>
