@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Build: precompile the validators (ajv standalone), then bundle the CLI and gateway with esbuild
-// into dist/ (code-split, so status commands never load the server). Type-checking is `npm run
+// into dist/ (code-split, so status commands never load the server), then the Control UI. Type-checking is `npm run
 // typecheck`, which `npm test` runs first.
 import { build } from "esbuild";
 import fs from "node:fs/promises";
@@ -53,4 +53,8 @@ await build({
   plugins: [precompiledPlugin],
   metafile: false,
 });
+// 3. The Control UI (Vite) into dist/control-ui, after the bundle step emptied dist/.
+const { buildUi } = await import("./build-ui.mjs");
+const uiLine = await buildUi();
+console.log(`build: ${uiLine}`);
 console.log(`build: ${generated.protocolIds.length} protocol validators + config validator precompiled; bundle in ${path.relative(root, out)}/ (${Math.round(performance.now() - t0)} ms)`);

@@ -31,6 +31,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   message: () => import("./commands/message.js"),
   pairing: () => import("./commands/pairing.js"),
   cron: () => import("./commands/cron.js"),
+  dashboard: () => import("./commands/dashboard.js"),
 };
 
 // Root options that take a value, so the value is not mistaken for the command name.

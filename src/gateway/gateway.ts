@@ -531,6 +531,9 @@ export class Gateway implements GatewayServices {
     }
     await this.#applyHot(next, settings, decision.plan, resolved.snapshot);
     this.#log.info(`config reloaded (${source}): ${summarisePaths(paths)}`);
+    if (paths.some((p) => p === "logging" || p.startsWith("logging."))) {
+      this.#log.info("logging.* changes take effect at the next restart (openclaw gateway restart, or SIGUSR1)");
+    }
     return { kind: "hot", paths, skippedRestart: decision.skippedRestart };
   }
 

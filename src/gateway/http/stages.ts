@@ -4,6 +4,7 @@
 // handles a request wins.
 import type { GatewayServices } from "../services.js";
 import type { HttpStage } from "./router.js";
+import { isReservedPath, normalizeControlUiBasePath, pathUnderBase } from "./control-ui-paths.js";
 
 type StageFactory = (gw: GatewayServices) => HttpStage;
 
@@ -41,5 +42,10 @@ export function builtinHttpStages(gw: GatewayServices): HttpStage[] {
     lazyStage(gw, "responses", v1, async () => (await import("./openai/responses.js")).responsesStage),
     lazyStage(gw, "chat-completions", v1, async () => (await import("./openai/chat-completions.js")).chatCompletionsStage),
   );
+  // The Control UI comes last (before the probes) and never answers another family's paths.
+  const cui = () => gw.config().gateway?.controlUi;
+  const mayServeUi = (p: string) =>
+    cui()?.enabled !== false && !isReservedPath(p, hooks) && pathUnderBase(p, normalizeControlUiBasePath(cui()?.basePath)) !== null;
+  stages.push(lazyStage(gw, "control-ui", mayServeUi, async () => (await import("./control-ui.js")).controlUiStage));
   return stages;
 }

@@ -23,6 +23,7 @@ describe("the rule table", () => {
     expect(classifyPath("gateway.reloadish")).toEqual({ kind: "restart" });
     expect(classifyPath("session.scope")).toEqual({ kind: "none" });
     expect(classifyPath("agents.defaults.workspace")).toEqual({ kind: "none" });
+    expect(classifyPath("logging.level")).toEqual({ kind: "none" });
     expect(classifyPath("plugins.entries")).toEqual({ kind: "restart" });
     expect(classifyPath("somethingNew")).toEqual({ kind: "restart" });
   });

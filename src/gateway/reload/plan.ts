@@ -20,9 +20,10 @@ const restart: RuleKind = { kind: "restart" };
 const hot = (action: HotAction | ((path: string) => HotAction)): RuleKind => ({ kind: "hot", action });
 
 /**
- * The reference's table (spec 5.5), first match wins. Two deliberate differences: a changed
+ * The reference's table (spec 5.5), first match wins. One deliberate difference: a changed
  * `gateway.auth` is applied hot (sockets that used the old secret are closed with 4001, the rest
- * stay), and `logging` restarts because log levels are fixed when the logger is built.
+ * stay). `logging` needs no restart, as in the reference; the logger is built at start, so the
+ * reloader says that the new levels apply at the next restart.
  */
 const RULES: readonly Rule[] = [
   { prefixes: ["gateway.remote", "gateway.reload"], rule: none },
@@ -39,10 +40,9 @@ const RULES: readonly Rule[] = [
   },
   { prefixes: ["cron"], rule: hot("cron") },
   { prefixes: ["channels"], rule: hot((p) => `channel:${p.split(".")[1] ?? "*"}`) },
-  { prefixes: ["logging"], rule: restart },
   {
     prefixes: [
-      "$schema", "meta", "identity", "wizard", "agents", "tools", "bindings", "audio", "agent", "routing",
+      "$schema", "meta", "identity", "logging", "wizard", "agents", "tools", "bindings", "audio", "agent", "routing",
       "messages", "session", "talk", "skills", "secrets", "ui", "commands", "telemetry", "update",
     ],
     rule: none,

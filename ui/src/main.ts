@@ -1,0 +1,2 @@
+// Entry: registers the app shell (the views load on first visit).
+import "./app.js";
