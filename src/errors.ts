@@ -97,6 +97,7 @@ export const Messages = {
   serviceRestart: "service restart",
   shuttingDown: "gateway is shutting down; retry shortly",
   authChanged: "gateway auth changed",
+  bootstrapTokenInvalid: "control UI link expired or already used; run openclaw dashboard for a new one",
   deviceIdentityRequired: "device identity required",
   pairingRequired: "pairing required",
   originNotAllowed:

@@ -41,7 +41,7 @@ describe("openclaw dashboard", () => {
     expect(noOpen.stdout).toContain(`http://127.0.0.1:18999/console/#token=${TEST_TOKEN}`);
     expect(await exists(marker)).toBe(false);
     const res = await runCli(["dashboard", "--json"], { ...env, DISPLAY: ":99" });
-    expect(JSON.parse(res.stdout)).toEqual({ url: "http://127.0.0.1:18999/console/", openUrl: `http://127.0.0.1:18999/console/#token=${TEST_TOKEN}`, tokenIncluded: true, opened: true });
+    expect(JSON.parse(res.stdout)).toEqual({ url: "http://127.0.0.1:18999/console/", openUrl: `http://127.0.0.1:18999/console/#token=${TEST_TOKEN}`, tokenIncluded: true, oneTime: false, opened: true });
     for (let i = 0; i < 50 && !(await exists(marker)); i++) await new Promise((r) => setTimeout(r, 50));
     expect(await fs.readFile(marker, "utf8")).toBe(`http://127.0.0.1:18999/console/#token=${TEST_TOKEN}`);
   });

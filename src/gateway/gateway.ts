@@ -16,6 +16,7 @@ import { setAtPath } from "../config/dotpath.js";
 import { resolveGatewayLockPath } from "../config/paths.js";
 import { createLogger, type GatewayLogger, type LoggerOptions, type SubsystemLogger } from "../logging/logger.js";
 import { AuthRateLimiter } from "./auth/rate-limit.js";
+import { BootstrapTokens } from "./auth/bootstrap-tokens.js";
 import { sharedSecretKey, type ResolvedAuth } from "./auth/resolve-auth.js";
 import { authorizeHttpBearer } from "./auth/authorize.js";
 import { ControlPlaneRateLimiter } from "./control-plane-rate-limit.js";
@@ -122,6 +123,7 @@ export class Gateway implements GatewayServices {
   readonly stateDir: string;
   readonly methods = new MethodRegistry();
   readonly controlPlaneLimiter = new ControlPlaneRateLimiter();
+  readonly bootstrapTokens = new BootstrapTokens();
   readonly devices: DeviceStore;
   readonly broadcaster: Broadcaster;
   readonly presence: PresenceRegistry;

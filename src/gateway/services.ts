@@ -11,6 +11,7 @@ import type { MethodRegistry } from "./methods/registry.js";
 import type { ControlPlaneRateLimiter } from "./control-plane-rate-limit.js";
 import type { AuthRateLimiter } from "./auth/rate-limit.js";
 import type { DeviceStore } from "./devices/device-store.js";
+import type { BootstrapTokens } from "./auth/bootstrap-tokens.js";
 import type { AgentRuntime } from "./agent-runtime.js";
 import type { SecretsRuntime } from "../secrets/snapshot.js";
 import type { ChannelService } from "../channels/service.js";
@@ -52,6 +53,8 @@ export interface GatewayServices {
   readonly controlPlaneLimiter: ControlPlaneRateLimiter;
   readonly authLimiter: AuthRateLimiter;
   readonly devices: DeviceStore;
+  /** One-time Control UI link tokens (`controlUi.bootstrap`, accepted once by connect). */
+  readonly bootstrapTokens: BootstrapTokens;
   readonly agents: AgentRuntime;
   /** The active secrets snapshot (values of SecretRefs by config path) and its reload. */
   readonly secrets: SecretsRuntime;

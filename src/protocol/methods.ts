@@ -55,6 +55,8 @@ export type LogsTailResult = Static<typeof LogsTailResultSchema>;
 export { NonEmptyString };
 
 export const SecretsReloadParamsSchema = Closed({}, { $id: "SecretsReloadParams" });
+/** `controlUi.bootstrap` (ours, admin): a one-time token for a Control UI link. */
+export const ControlUiBootstrapParamsSchema = Closed({}, { $id: "ControlUiBootstrapParams" });
 
 /** `secrets.reload` answer; a failure is an UNAVAILABLE error whose details list the failing refs. */
 export const SecretsReloadResultSchema = Type.Object({ ok: Type.Literal(true), warningCount: Type.Integer({ minimum: 0 }) });

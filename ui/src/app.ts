@@ -53,7 +53,11 @@ export class OcApp extends LitElement {
       version: "control-ui",
       device: () => (this.#device ??= loadOrCreateDevice()),
       credentials: () => ({ token: settings.token || undefined, deviceToken: settings.deviceToken || undefined }),
-      onDeviceToken: (t) => (settings.deviceToken = t),
+      onDeviceToken: (t) => {
+        settings.deviceToken = t;
+        // A one-time link token is spent; from now on the device token authenticates.
+        if (settings.token.startsWith("ocb_")) settings.token = "";
+      },
     });
     this.conn.addEventListener("state", () => this.tick++);
     this.conn.addEventListener("hello", () => this.tick++);

@@ -8,7 +8,7 @@ import { getAtPath } from "../../config/dotpath.js";
 import { CliError } from "../cli-error.js";
 import { printJson, printLines } from "../format.js";
 import type { SetExitCode } from "../program.js";
-import { prepareGatewayTarget } from "../rpc.js";
+import { callGateway, prepareGatewayTarget } from "../rpc.js";
 
 export interface DashboardFlags {
   open?: boolean;
@@ -22,6 +22,8 @@ export interface DashboardLink {
   /** The URL to open: with `#token=` when a token is known. */
   openUrl: string;
   tokenIncluded: boolean;
+  /** The token is a one-time link token minted by the running gateway. */
+  oneTime?: boolean;
   note?: string;
 }
 
@@ -64,11 +66,26 @@ export async function runDashboard(flags: DashboardFlags, env: NodeJS.ProcessEnv
     throw new CliError("Control UI is disabled (gateway.controlUi.enabled=false)");
   }
   const local = prepared.local!;
-  const link = dashboardLink(config, local.probeHost, local.port, prepared.target);
+  let link = dashboardLink(config, local.probeHost, local.port, prepared.target);
+  // Prefer a one-time link from the running gateway over putting the shared token in the URL.
+  if (prepared.target.source !== "config-remote" && (prepared.target.token || prepared.target.password)) {
+    try {
+      const minted = await callGateway<{ token: string; expiresAtMs: number }>({ ...prepared.target, timeoutMs: Math.min(prepared.target.timeoutMs, 3000) }, "controlUi.bootstrap", {});
+      link = {
+        url: link.url,
+        openUrl: `${link.url}#token=${encodeURIComponent(minted.payload.token)}`,
+        tokenIncluded: true,
+        oneTime: true,
+        note: `one-time link, valid until ${new Date(minted.payload.expiresAtMs).toLocaleTimeString()}; the browser then keeps its own device token`,
+      };
+    } catch (err) {
+      if (link.tokenIncluded) link.note = `the gateway did not answer (${(err as Error).message.split("\n")[0]}), so the link carries your gateway token`;
+    }
+  }
   const opener = flags.open === false ? undefined : browserOpener(env);
   const opened = opener ? await openInBrowser(opener, link.openUrl, env) : false;
   if (flags.json) {
-    printJson({ url: link.url, openUrl: link.openUrl, tokenIncluded: link.tokenIncluded, opened });
+    printJson({ url: link.url, openUrl: link.openUrl, tokenIncluded: link.tokenIncluded, oneTime: link.oneTime === true, opened });
     return 0;
   }
   const lines = [`Dashboard URL: ${link.openUrl}`];

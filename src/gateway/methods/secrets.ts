@@ -1,7 +1,7 @@
 // secrets.reload: re-resolves every SecretRef of the running config and swaps the snapshot only
 // when all resolved (spec 2.3 #15); a failure keeps the last good snapshot and names each ref.
 import { ErrorCodes, GatewayError } from "../../errors.js";
-import { SecretsReloadParamsSchema } from "../../protocol/methods.js";
+import { ControlUiBootstrapParamsSchema, SecretsReloadParamsSchema } from "../../protocol/methods.js";
 import { formatSecretFailure } from "../../secrets/resolve.js";
 import { defineMethod, type MethodDef } from "./registry.js";
 
@@ -22,6 +22,15 @@ export const secretsMethods: MethodDef[] = [
       }
       for (const w of result.warnings) log.warn(w.message);
       return { ok: true, warningCount: result.warningCount };
+    },
+  }),
+  // Our addition (admin scope by default deny): `openclaw dashboard` puts this one-time token in
+  // the Control UI link instead of the gateway's shared token.
+  defineMethod({
+    name: "controlUi.bootstrap",
+    params: ControlUiBootstrapParamsSchema,
+    async handler(ctx) {
+      return ctx.gateway.bootstrapTokens.mint();
     },
   }),
 ];

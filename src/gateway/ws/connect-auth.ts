@@ -1,5 +1,6 @@
 // The connect decision after the frame checks: origin, shared secret, device identity, pairing,
 // and which scopes the connection keeps (spec 1.4-1.6 and wire-captures 5.6).
+import { BootstrapTokens } from "../auth/bootstrap-tokens.js";
 import type { IncomingHttpHeaders } from "node:http";
 import { ErrorCodes, GatewayError, Messages } from "../../errors.js";
 import type { ConnectParams } from "../../protocol/frames.js";
@@ -12,7 +13,7 @@ import { isLoopbackHostname } from "../net.js";
 import type { GatewayServices } from "../services.js";
 
 export type ConnectAuthResult =
-  | { ok: true; method: AuthMethod | "device"; scopes: string[]; deviceId?: string; deviceToken?: DeviceRoleToken }
+  | { ok: true; method: AuthMethod | "device" | "bootstrap"; scopes: string[]; deviceId?: string; deviceToken?: DeviceRoleToken }
   | { ok: false; error: GatewayError };
 
 export interface ConnectAuthInput {
@@ -88,8 +89,11 @@ export async function authenticateConnect(services: GatewayServices, input: Conn
     }
   }
 
-  let method: AuthMethod | "device" | undefined;
-  if (hasShared || auth.mode === "none" || auth.mode === "trusted-proxy") {
+  let method: AuthMethod | "device" | "bootstrap" | undefined;
+  // A one-time link token (openclaw dashboard) from a browser UI with a device identity: checked
+  // after the device signature, so a bad signature never burns the link.
+  const bootstrap = browserUi && !!device && BootstrapTokens.looksLike(creds.token) && auth.mode !== "none";
+  if (!bootstrap && (hasShared || auth.mode === "none" || auth.mode === "trusted-proxy")) {
     const sharedCreds = {
       ip: input.remoteAddress,
       clientKind,
@@ -110,6 +114,14 @@ export async function authenticateConnect(services: GatewayServices, input: Conn
 
   const { deviceId, publicKeyRaw } = verifyDeviceIdentity(params, role, input.nonce);
   const store = services.devices;
+  if (!method && bootstrap) {
+    if (!services.bootstrapTokens.consume(creds.token!)) {
+      return fail(new GatewayError(ErrorCodes.INVALID_REQUEST, Messages.bootstrapTokenInvalid, {
+        details: { code: "AUTH_BOOTSTRAP_TOKEN_INVALID", authReason: "bootstrap_token_invalid", canRetryWithDeviceToken: false, recommendedNextStep: "update_auth_credentials" },
+      }));
+    }
+    method = "bootstrap";
+  }
   if (!method) {
     if (!creds.deviceToken) {
       return fail(new GatewayError(ErrorCodes.INVALID_REQUEST, Messages.tokenMissing(clientKind), {
@@ -126,7 +138,8 @@ export async function authenticateConnect(services: GatewayServices, input: Conn
 
   // A device token proves the device, not new rights: broader scopes or new metadata still need approval.
   const need = pairingNeed(await store.get(deviceId), role, requested, params.client);
-  const silent = input.isLocal && (input.origin === undefined || browserUi);
+  // An admin-issued one-time link stands in for the approval itself.
+  const silent = (input.isLocal && (input.origin === undefined || browserUi)) || method === "bootstrap";
   const client = params.client;
   const optional = {
     ...(client.deviceFamily ? { deviceFamily: client.deviceFamily } : {}),

@@ -58,7 +58,7 @@ export class WsConnection implements EventPeer {
   client: ConnectParams["client"] | undefined;
   caps: readonly string[] = [];
   deviceId: string | undefined;
-  authMethod: AuthMethod | "device" | undefined;
+  authMethod: AuthMethod | "device" | "bootstrap" | undefined;
   #authKey = "";
   #phase: Phase = "pending";
   #handshakeTimer: NodeJS.Timeout | undefined;
@@ -284,7 +284,7 @@ export class WsConnection implements EventPeer {
       return;
     }
     // A rotated shared secret ends sockets that proved the old one; device tokens are separate credentials.
-    if (this.authMethod !== "device" && this.authMethod !== "trusted-proxy" && this.#authKey !== this.host.authKey()) {
+    if (this.authMethod !== "device" && this.authMethod !== "trusted-proxy" && this.authMethod !== "bootstrap" && this.#authKey !== this.host.authKey()) {
       this.#phase = "closed";
       return this.#close(4001, Messages.authChanged);
     }
