@@ -43,6 +43,20 @@ async function setup() {
   const backend = new SystemdBackend(ctx, run, runDir);
   const render = backend.render.bind(backend);
   backend.render = (opts) => render(opts).replace(/^ExecStart=\S+ \S+/m, `ExecStart=${process.execPath} ${BIN}`);
+  // Runs last (cleanups are LIFO): whatever the fake manager still runs is killed, never leaked
+  // into later tests or the machine (its state dir is about to be removed).
+  cleanups.push(async () => {
+    for (const f of await fs.readdir(fakeState).catch(() => [] as string[])) {
+      const s = JSON.parse(await fs.readFile(path.join(fakeState, f), "utf8").catch(() => "{}")) as { running?: boolean; pid?: number };
+      if (s.running && s.pid) {
+        try {
+          process.kill(s.pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    }
+  });
   cleanups.push(async () => {
     await uninstallService(backend).catch(() => {});
   });
