@@ -69,8 +69,24 @@ export class Automation {
     return this.#cron;
   }
 
-  /** Loads cron jobs (applying the missed-runs rule) and arms both timers. Never throws. */
-  async start(): Promise<void> {
+  #started: Promise<void> = Promise.resolve();
+
+  /** The cron service once the current start() finished (methods await this, not start()). */
+  async cronReady(): Promise<CronService> {
+    await this.#started;
+    return this.cron;
+  }
+
+  /**
+   * Loads cron jobs (applying the missed-runs rule) and arms both timers. Never throws. The
+   * gateway does not wait for it: methods reach cron through cronReady().
+   */
+  start(): Promise<void> {
+    this.#started = this.#start();
+    return this.#started;
+  }
+
+  async #start(): Promise<void> {
     const config = this.deps.config();
     const runLog = config.cron?.runLog ?? {};
     const store = new CronStore(resolveCronStorePath(config, this.deps.stateDir, this.deps.env), {

@@ -390,8 +390,9 @@ export class Gateway implements GatewayServices {
     }
     this.startedAt = Date.now();
     this.#startTimers();
-    await this.automation.start();
     this.#state = "running";
+    // Cron and heartbeat arm in the background (cron methods wait for it); startup does not.
+    void this.automation.start();
     this.#startChannels();
     this.#watchConfig();
     void this.health.refresh();
@@ -944,8 +945,9 @@ export class Gateway implements GatewayServices {
       throw err instanceof GatewayLockError ? err : new Error(`restart could not listen again: ${(err as Error).message}`);
     }
     this.#startTimers();
-    await this.automation.start();
     this.#state = "running";
+    // Cron and heartbeat arm in the background (cron methods wait for it); startup does not.
+    void this.automation.start();
     this.#startChannels();
     this.#watchConfig();
     void this.health.refresh();

@@ -27,41 +27,41 @@ export const cronMethods: MethodDef[] = [
     name: "cron.list",
     params: CronListParamsSchema,
     async handler(ctx, p) {
-      const jobs = await ctx.gateway.automation.cron.list(p.includeDisabled === true);
+      const jobs = await (await ctx.gateway.automation.cronReady()).list(p.includeDisabled === true);
       return { jobs, total: jobs.length };
     },
   }),
   defineMethod({
     name: "cron.status",
     params: CronStatusParamsSchema,
-    handler: (ctx) => ctx.gateway.automation.cron.status(),
+    handler: async (ctx) => (await ctx.gateway.automation.cronReady()).status(),
   }),
   defineMethod({
     name: "cron.add",
     params: CronAddParamsSchema,
-    handler: (ctx, p) => ctx.gateway.automation.cron.add(p as CronJobInput, agentExists(ctx.gateway)),
+    handler: async (ctx, p) => (await ctx.gateway.automation.cronReady()).add(p as CronJobInput, agentExists(ctx.gateway)),
   }),
   defineMethod({
     name: "cron.update",
     params: CronUpdateParamsSchema,
-    handler: (ctx, p) => ctx.gateway.automation.cron.update(jobId("cron.update", p), p.patch as CronJobPatch, agentExists(ctx.gateway)),
+    handler: async (ctx, p) => (await ctx.gateway.automation.cronReady()).update(jobId("cron.update", p), p.patch as CronJobPatch, agentExists(ctx.gateway)),
   }),
   defineMethod({
     name: "cron.remove",
     params: CronJobRefParamsSchema,
-    handler: (ctx, p) => ctx.gateway.automation.cron.remove(jobId("cron.remove", p)),
+    handler: async (ctx, p) => (await ctx.gateway.automation.cronReady()).remove(jobId("cron.remove", p)),
   }),
   defineMethod({
     name: "cron.run",
     params: CronRunParamsSchema,
-    handler: (ctx, p) => ctx.gateway.automation.cron.run(jobId("cron.run", p), p.mode ?? "force"),
+    handler: async (ctx, p) => (await ctx.gateway.automation.cronReady()).run(jobId("cron.run", p), p.mode ?? "force"),
   }),
   defineMethod({
     name: "cron.runs",
     params: CronRunsParamsSchema,
     async handler(ctx, p) {
       const id = p.id ?? p.jobId;
-      return ctx.gateway.automation.cron.runs({
+      return (await ctx.gateway.automation.cronReady()).runs({
         ...(p.scope ? { scope: p.scope } : {}),
         ...(id ? { id } : {}),
         ...(p.limit !== undefined ? { limit: p.limit } : {}),
