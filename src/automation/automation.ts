@@ -81,8 +81,9 @@ export class Automation {
    * Loads cron jobs (applying the missed-runs rule) and arms both timers. Never throws. The
    * gateway does not wait for it: methods reach cron through cronReady().
    */
-  start(): Promise<void> {
-    this.#started = this.#start();
+  start(opts: { delayMs?: number } = {}): Promise<void> {
+    const delay = opts.delayMs ?? 0;
+    this.#started = delay > 0 ? new Promise<void>((r) => setTimeout(r, delay).unref()).then(() => this.#start()) : this.#start();
     return this.#started;
   }
 

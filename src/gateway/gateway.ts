@@ -114,6 +114,7 @@ const DEFAULT_HEALTH_MS = 60_000;
 const DEFAULT_HANDSHAKE_MS = 15_000;
 const RESTART_COOLDOWN_MS = 30_000;
 const DEFAULT_RELOAD_DEBOUNCE_MS = 300;
+const AUTOMATION_START_DELAY_MS = 200;
 const DEFAULT_DEFERRAL_MS = 300_000;
 
 export class Gateway implements GatewayServices {
@@ -391,8 +392,9 @@ export class Gateway implements GatewayServices {
     this.startedAt = Date.now();
     this.#startTimers();
     this.#state = "running";
-    // Cron and heartbeat arm in the background (cron methods wait for it); startup does not.
-    void this.automation.start();
+    // Cron and heartbeat arm in the background a moment later, so the first clients' handshakes do
+    // not share the CPU with the cron store (cron methods wait for it); startup does not.
+    void this.automation.start({ delayMs: AUTOMATION_START_DELAY_MS });
     this.#startChannels();
     this.#watchConfig();
     void this.health.refresh();
@@ -946,8 +948,9 @@ export class Gateway implements GatewayServices {
     }
     this.#startTimers();
     this.#state = "running";
-    // Cron and heartbeat arm in the background (cron methods wait for it); startup does not.
-    void this.automation.start();
+    // Cron and heartbeat arm in the background a moment later, so the first clients' handshakes do
+    // not share the CPU with the cron store (cron methods wait for it); startup does not.
+    void this.automation.start({ delayMs: AUTOMATION_START_DELAY_MS });
     this.#startChannels();
     this.#watchConfig();
     void this.health.refresh();
