@@ -98,6 +98,8 @@ export const Messages = {
   shuttingDown: "gateway is shutting down; retry shortly",
   authChanged: "gateway auth changed",
   bootstrapTokenInvalid: "control UI link expired or already used; run openclaw dashboard for a new one",
+  /** The reference's wording, for clients that send `auth.bootstrapToken` (its setup-code flow). */
+  bootstrapTokenInvalidReference: "unauthorized: bootstrap token invalid or expired (scan a fresh setup code)",
   deviceIdentityRequired: "device identity required",
   pairingRequired: "pairing required",
   originNotAllowed:

@@ -85,6 +85,23 @@ describe("one-time Control UI links", () => {
     expect(ok.res.ok, JSON.stringify(ok.res.error)).toBe(true);
   });
 
+  it("also takes the reference's auth.bootstrapToken field, with the reference's refusal", async () => {
+    const g = await start();
+    const token = await mint(g);
+    const dev = new DeviceIdentity(generateIdentity());
+    const viaField = async () => {
+      const probe = await openProbe(g.url);
+      probes.push(probe);
+      const nonce = (await probe.challenge).payload.nonce;
+      const params = connectParams({ auth: { bootstrapToken: token }, scopes: ["operator.read"] });
+      params.device = signConnectDevice(params as any, nonce, dev);
+      return probe.request("connect", params, "c1");
+    };
+    expect((await viaField()).ok).toBe(true);
+    const reused = await viaField();
+    expect(reused.error).toMatchObject({ message: "unauthorized: bootstrap token invalid or expired (scan a fresh setup code)", details: { code: "AUTH_BOOTSTRAP_TOKEN_INVALID" } });
+  });
+
   it("needs operator.admin to mint", async () => {
     const g = await start();
     const dev = new DeviceIdentity(generateIdentity());

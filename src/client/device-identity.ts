@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 // The signed string has one definition, shared with the gateway's verifier (an import-free module).
-import { deviceAuthPayload, signedAuthToken } from "../gateway/devices/device-auth-payload.js";
+import { connectSigningPayload } from "../gateway/devices/device-auth-payload.js";
 import type { ConnectParams } from "../protocol/frames.js";
 
 /** What a connect needs from a device: its id, public key and a signer. */
@@ -20,18 +20,7 @@ export interface DeviceSigner {
 
 /** The `device` block of connect params: a v3 signature over these params and the challenge nonce. */
 export function signConnectDevice(params: ConnectParams, nonce: string, signer: DeviceSigner, now = Date.now()): NonNullable<ConnectParams["device"]> {
-  const payload = deviceAuthPayload("v3", {
-    deviceId: signer.id,
-    clientId: params.client.id,
-    clientMode: params.client.mode,
-    role: params.role ?? "operator",
-    scopes: params.scopes ?? [],
-    signedAtMs: now,
-    token: signedAuthToken(params.auth),
-    nonce,
-    platform: params.client.platform,
-    deviceFamily: params.client.deviceFamily,
-  });
+  const payload = connectSigningPayload(params, signer.id, nonce, now);
   return { id: signer.id, publicKey: signer.publicKey, signature: signer.sign(payload), signedAt: now, nonce };
 }
 

@@ -1,6 +1,6 @@
 // The browser's device identity: an Ed25519 key pair made with WebCrypto, the private key
 // non-extractable and kept in IndexedDB; the connect signature is the shared v3 payload.
-import { deviceAuthPayload, signedAuthToken } from "../../src/gateway/devices/device-auth-payload.js";
+import { connectSigningPayload } from "../../src/gateway/devices/device-auth-payload.js";
 import type { ConnectParams } from "../../src/protocol/frames.js";
 
 export interface BrowserDevice {
@@ -64,18 +64,7 @@ export async function loadOrCreateDevice(): Promise<BrowserDevice> {
 
 /** The `device` block of connect params, signed over the v3 payload and the challenge nonce. */
 export async function signConnect(device: BrowserDevice, params: ConnectParams, nonce: string, now = Date.now()): Promise<NonNullable<ConnectParams["device"]>> {
-  const payload = deviceAuthPayload("v3", {
-    deviceId: device.id,
-    clientId: params.client.id,
-    clientMode: params.client.mode,
-    role: params.role ?? "operator",
-    scopes: params.scopes ?? [],
-    signedAtMs: now,
-    token: signedAuthToken(params.auth),
-    nonce,
-    platform: params.client.platform,
-    deviceFamily: params.client.deviceFamily,
-  });
+  const payload = connectSigningPayload(params, device.id, nonce, now);
   const sig = await crypto.subtle.sign({ name: "Ed25519" }, device.privateKey, new TextEncoder().encode(payload));
   return { id: device.id, publicKey: device.publicKey, signature: b64url(new Uint8Array(sig)), signedAt: now, nonce };
 }

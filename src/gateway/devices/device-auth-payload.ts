@@ -30,3 +30,19 @@ export function deviceAuthPayload(version: "v2" | "v3", f: DeviceAuthFields): st
 export function signedAuthToken(auth: ConnectParams["auth"]): string {
   return auth?.token ?? auth?.deviceToken ?? auth?.bootstrapToken ?? "";
 }
+
+/** The v3 payload a device signs for these connect params (the CLI and the Control UI share it). */
+export function connectSigningPayload(params: ConnectParams, deviceId: string, nonce: string, signedAtMs: number): string {
+  return deviceAuthPayload("v3", {
+    deviceId,
+    clientId: params.client.id,
+    clientMode: params.client.mode,
+    role: params.role ?? "operator",
+    scopes: params.scopes ?? [],
+    signedAtMs,
+    token: signedAuthToken(params.auth),
+    nonce,
+    platform: params.client.platform,
+    deviceFamily: params.client.deviceFamily,
+  });
+}

@@ -92,7 +92,10 @@ export async function authenticateConnect(services: GatewayServices, input: Conn
   let method: AuthMethod | "device" | "bootstrap" | undefined;
   // A one-time link token (openclaw dashboard) from a browser UI with a device identity: checked
   // after the device signature, so a bad signature never burns the link.
-  const bootstrap = browserUi && !!device && BootstrapTokens.looksLike(creds.token) && auth.mode !== "none";
+  // `auth.bootstrapToken` is the reference's field for such one-time tokens (any client with a device).
+  const bootstrapToken = creds.bootstrapToken ?? (browserUi && BootstrapTokens.looksLike(creds.token) ? creds.token : undefined);
+  // A shared secret sent alongside wins (a stale bootstrap token must not lock out a valid client).
+  const bootstrap = !!device && bootstrapToken !== undefined && !(creds.bootstrapToken !== undefined && hasShared) && auth.mode !== "none";
   if (!bootstrap && (hasShared || auth.mode === "none" || auth.mode === "trusted-proxy")) {
     const sharedCreds = {
       ip: input.remoteAddress,
@@ -115,8 +118,9 @@ export async function authenticateConnect(services: GatewayServices, input: Conn
   const { deviceId, publicKeyRaw } = verifyDeviceIdentity(params, role, input.nonce);
   const store = services.devices;
   if (!method && bootstrap) {
-    if (!services.bootstrapTokens.consume(creds.token!)) {
-      return fail(new GatewayError(ErrorCodes.INVALID_REQUEST, Messages.bootstrapTokenInvalid, {
+    if (!services.bootstrapTokens.consume(bootstrapToken!)) {
+      const message = creds.bootstrapToken !== undefined ? Messages.bootstrapTokenInvalidReference : Messages.bootstrapTokenInvalid;
+      return fail(new GatewayError(ErrorCodes.INVALID_REQUEST, message, {
         details: { code: "AUTH_BOOTSTRAP_TOKEN_INVALID", authReason: "bootstrap_token_invalid", canRetryWithDeviceToken: false, recommendedNextStep: "update_auth_credentials" },
       }));
     }
