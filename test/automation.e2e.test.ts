@@ -272,6 +272,15 @@ describe("heartbeat and wake", () => {
     await ok(ws, "wake", { mode: "now", text: "second check" });
     const alert = await ws.next((f) => f.type === "event" && f.event === "heartbeat", 10_000);
     expect(alert.payload).toMatchObject({ status: "failed", preview: "The build is red since 10:00.", delivery: { status: "failed", channel: "telegram", to: "42", error: NOT_CONFIGURED } });
+    // Clients see no heartbeat text while it streams; the acknowledgement ends with a message-less
+    // final (spec 3.3), the alert with the whole text.
+    const chat = ws.frames.filter((f) => f.type === "event" && f.event === "chat" && f.payload.sessionKey === "agent:main:main");
+    expect(chat.filter((f) => f.payload.state === "delta")).toEqual([]);
+    const finals = chat.filter((f) => f.payload.state === "final");
+    expect(finals).toHaveLength(2);
+    expect(finals[0].payload.message).toBeUndefined();
+    expect(finals[1].payload.message.content[0].text).toBe("The build is red since 10:00.");
+    expect(ws.frames.some((f) => f.event === "agent" && f.payload.stream === "assistant" && f.payload.sessionKey === "agent:main:main")).toBe(false);
   });
 
   it("next-heartbeat only queues; set-heartbeats false stops wakes from running", async () => {

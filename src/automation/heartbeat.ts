@@ -170,6 +170,8 @@ export class HeartbeatRunner {
         message,
         ...(extra ? { extraSystemPrompt: extra } : {}),
         ...(settings.model ? { modelOverride: settings.model } : {}),
+        // HEARTBEAT_OK (or nothing) is not shown to clients; an alert is, once complete.
+        silentReply: (text) => classifyReply(text, settings.ackMaxChars).kind !== "alert",
       });
     } catch (err) {
       this.deps.events.restore(sessionKey, events);

@@ -27,6 +27,11 @@ export interface RunRequest {
   /** Function tools the caller executes itself. */
   clientTools?: ToolSpec[];
   maxTokens?: number;
+  /**
+   * A background run (heartbeat): its chat deltas are held back, and a reply this calls silent
+   * ends with a message-less `final` (spec 3.3, "a suppressed heartbeat").
+   */
+  silentReply?: (text: string) => boolean;
 }
 
 export interface EngineDeps {
@@ -45,6 +50,8 @@ export class RunHandle {
   readonly startedAt = Date.now();
   status: "queued" | "running" | "done" = "queued";
   text = "";
+  /** Set for background runs (see RunRequest.silentReply). */
+  silentReply: ((text: string) => boolean) | undefined;
   #listeners = new Set<RunListener>();
   readonly #controller = new AbortController();
   #abortReason: AbortReason = "rpc";
@@ -152,6 +159,7 @@ export class RunEngine {
     if (!agent) throw new Error(`unknown agent id "${req.agentId}"`);
     this.#semaphore.setLimit(this.deps.config().agents?.defaults?.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
     const handle = new RunHandle(req.runId ?? randomUUID(), agent.id, req.sessionKey);
+    handle.silentReply = req.silentReply;
     this.#active.set(handle.runId, handle);
     for (const w of this.#watchers) w(handle);
     void this.#queue.run(req.sessionKey, () => this.#execute(handle, agent, req));

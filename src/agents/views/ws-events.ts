@@ -30,10 +30,13 @@ export function attachWsEvents(run: RunHandle, broadcaster: Broadcaster, throttl
     return ids;
   };
 
+  // Background runs (heartbeats) show no text until they end, and a silent reply none at all.
+  const quiet = run.silentReply;
+
   const flushDelta = () => {
     clearTimeout(timer);
     timer = undefined;
-    if (pendingText === sentText) return;
+    if (quiet || pendingText === sentText) return;
     const deltaText = pendingText.startsWith(sentText) ? pendingText.slice(sentText.length) : pendingText;
     const replace = !pendingText.startsWith(sentText);
     const v3 = { ...base(), seq, state: "delta", message: chatMessage(pendingText) };
@@ -48,6 +51,7 @@ export function attachWsEvents(run: RunHandle, broadcaster: Broadcaster, throttl
         agentEvent("lifecycle", { phase: "start", startedAt: e.startedAt });
         break;
       case "text-delta": {
+        if (quiet) break;
         agentEvent("assistant", { text: e.text, delta: e.delta });
         pendingText = e.text;
         const wait = throttleMs - (Date.now() - lastDeltaAt);
@@ -65,7 +69,8 @@ export function attachWsEvents(run: RunHandle, broadcaster: Broadcaster, throttl
       case "end":
         flushDelta();
         agentEvent("lifecycle", { phase: "end", endedAt: e.endedAt });
-        broadcaster.broadcast("chat", { ...base(), seq, state: "final", ...(e.text ? { message: chatMessage(e.text) } : {}), stopReason: e.stopReason });
+        const shown = e.text && !quiet?.(e.text) ? e.text : "";
+        broadcaster.broadcast("chat", { ...base(), seq, state: "final", ...(shown ? { message: chatMessage(shown) } : {}), stopReason: e.stopReason });
         break;
       case "error":
         flushDelta();
