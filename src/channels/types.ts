@@ -13,6 +13,8 @@ export interface AccountSettings {
   enabled: boolean;
   /** Dotted config path of the botToken field this account uses (its SecretRef value lives there). */
   tokenPath?: string;
+  /** Dotted config path of the webhookSecret this account uses (own, or inherited from the section). */
+  webhookSecretPath?: string;
   name?: string;
   dmPolicy: DmPolicy;
   allowFrom: string[];

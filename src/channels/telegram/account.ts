@@ -160,7 +160,12 @@ export class TelegramAccount implements ChannelAccount {
   #webhookSecret(): string | undefined {
     const s = this.cfg.settings.raw.webhookSecret;
     if (typeof s === "string") return s;
-    if (s && typeof s === "object" && (s as { source?: string }).source === "env") return this.cfg.env[(s as { id: string }).id];
+    if (!s || typeof s !== "object") return undefined;
+    // A SecretRef: its value is in the gateway's secrets snapshot; env refs also read directly.
+    const path = this.cfg.settings.webhookSecretPath;
+    const resolved = path ? this.cfg.secrets?.get(path) : undefined;
+    if (resolved) return resolved;
+    if ((s as { source?: string }).source === "env") return this.cfg.env[(s as { id: string }).id];
     return undefined;
   }
 

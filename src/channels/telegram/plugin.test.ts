@@ -21,4 +21,10 @@ describe("Telegram bot tokens", () => {
     const envRef = telegramPlugin.resolveAccount({ botToken: { source: "env", provider: "default", id: "TG_TOKEN" } }, "default");
     expect(resolveTelegramToken(envRef, { TG_TOKEN: "789:env" })).toEqual({ token: "789:env", source: "env" });
   });
+
+  it("names the webhookSecret path an account uses, own or inherited", () => {
+    const section = { webhookSecret: { source: "file", provider: "v", id: "/wh" }, accounts: { a: {}, b: { webhookSecret: "inline" } } };
+    expect(telegramPlugin.resolveAccount(section, "a").webhookSecretPath).toBe("channels.telegram.webhookSecret");
+    expect(telegramPlugin.resolveAccount(section, "b").webhookSecretPath).toBe("channels.telegram.accounts.b.webhookSecret");
+  });
 });

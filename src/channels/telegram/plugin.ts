@@ -83,9 +83,14 @@ export const telegramPlugin: ChannelPlugin = {
       ownAccount?.botToken !== undefined ? `channels.telegram.accounts.${accountId}.botToken`
       : accountId === "default" && section.botToken !== undefined ? "channels.telegram.botToken"
       : undefined;
+    const webhookSecretPath =
+      ownAccount?.webhookSecret !== undefined ? `channels.telegram.accounts.${accountId}.webhookSecret`
+      : section.webhookSecret !== undefined ? "channels.telegram.webhookSecret"
+      : undefined;
     return {
       accountId,
       ...(tokenPath ? { tokenPath } : {}),
+      ...(webhookSecretPath ? { webhookSecretPath } : {}),
       enabled: section.enabled !== false && raw.enabled !== false,
       ...(typeof raw.name === "string" ? { name: raw.name } : {}),
       dmPolicy: (raw.dmPolicy as DmPolicy | undefined) ?? "pairing",
