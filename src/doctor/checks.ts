@@ -8,7 +8,7 @@ import { getAtPath, setAtPath, unsetAtPath } from "../config/dotpath.js";
 import { parseJson5 } from "../config/json5-parse.js";
 import { resolveGatewayLockPath } from "../config/paths.js";
 import { StartupGuardError } from "../errors.js";
-import { readGatewayLock, isPidAlive, processStartTime } from "../gateway/lock.js";
+import { liveLockHolder, readGatewayLock } from "../gateway/lock.js";
 import { resolveStartupSettings } from "../gateway/startup.js";
 import { DEFAULT_LOG_DIR } from "../logging/rolling-file.js";
 import { parseEnvironment, parseUnitFile, splitExecStart, SYSTEMD_POLICY } from "../service/systemd-unit.js";
@@ -288,7 +288,7 @@ const runtimeCheck: Check = {
     const out: Finding[] = [];
     const lockPath = resolveGatewayLockPath(ctx.configPath);
     const lock = await readGatewayLock(lockPath);
-    const alive = lock !== null && isPidAlive(lock.pid) && (lock.startTime === undefined || processStartTime(lock.pid) === lock.startTime);
+    const alive = liveLockHolder(lock) !== null;
     if (lock && !alive) {
       out.push({
         id: "gateway.stale-lock",

@@ -59,6 +59,16 @@ export async function readGatewayLock(lockPath: string): Promise<GatewayLockPayl
   }
 }
 
+/** The lock's holder if it is alive and is still the process that wrote the lock (not a reused pid). */
+export function liveLockHolder(lock: GatewayLockPayload | null, alive = isPidAlive, startTime = processStartTime): GatewayLockPayload | null {
+  if (!lock || !Number.isInteger(lock.pid) || lock.pid <= 0 || !alive(lock.pid)) return null;
+  if (lock.startTime !== undefined) {
+    const actual = startTime(lock.pid);
+    if (actual !== undefined && actual !== lock.startTime) return null;
+  }
+  return lock;
+}
+
 type HolderState = "alive" | "dead" | "unknown";
 
 function holderState(payload: GatewayLockPayload | null): HolderState {

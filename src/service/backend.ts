@@ -2,7 +2,7 @@
 // the gateway is only "ok" once the manager says it runs AND the gateway holds its lock with a
 // bound port (so a process that is up but crashing, or blocked by another gateway, is caught).
 import { resolveGatewayLockPath } from "../config/paths.js";
-import { isPidAlive, processStartTime, readGatewayLock, type GatewayLockPayload } from "../gateway/lock.js";
+import { liveLockHolder, readGatewayLock, type GatewayLockPayload } from "../gateway/lock.js";
 import type { ServiceContext } from "./context.js";
 import type { RunResult } from "./runner.js";
 import type { ServiceState, UnitRuntime } from "./systemd-status.js";
@@ -39,13 +39,7 @@ const TERMINAL: ReadonlySet<ServiceState> = new Set(["start-limited", "config-er
 
 /** The live holder of a config's lock (not a reused pid), or null. */
 export async function lockHolder(configPath: string): Promise<GatewayLockPayload | null> {
-  const lock = await readGatewayLock(resolveGatewayLockPath(configPath));
-  if (!lock || !Number.isInteger(lock.pid) || lock.pid <= 0 || !isPidAlive(lock.pid)) return null;
-  if (lock.startTime !== undefined) {
-    const actual = processStartTime(lock.pid);
-    if (actual !== undefined && actual !== lock.startTime) return null;
-  }
-  return lock;
+  return liveLockHolder(await readGatewayLock(resolveGatewayLockPath(configPath)));
 }
 
 export interface WaitOptions {

@@ -1,22 +1,15 @@
 // `openclaw gateway stop` without an installed service (gateway-service.ts handles that case):
 // signals the process holding this config's gateway lock, which is how a hand-started gateway is found.
 import { resolveConfigPath, resolveGatewayLockPath } from "../../config/paths.js";
-import { isPidAlive, processStartTime, readGatewayLock, type GatewayLockPayload } from "../../gateway/lock.js";
+import { isPidAlive, liveLockHolder, readGatewayLock } from "../../gateway/lock.js";
 import { CliError } from "../cli-error.js";
 import { printJson, printLines } from "../format.js";
 
 const STOP_WAIT_MS = 10_000;
 const POLL_MS = 100;
 
-/** The lock's holder if it is alive and is still the process that wrote the lock (not a reused pid). */
-export function liveLockHolder(lock: GatewayLockPayload | null, alive = isPidAlive, startTime = processStartTime): GatewayLockPayload | null {
-  if (!lock || !Number.isInteger(lock.pid) || lock.pid <= 0 || !alive(lock.pid)) return null;
-  if (lock.startTime !== undefined) {
-    const actual = startTime(lock.pid);
-    if (actual !== undefined && actual !== lock.startTime) return null;
-  }
-  return lock;
-}
+// The live-holder rule lives with the lock; re-exported for the commands that import it from here.
+export { liveLockHolder };
 
 export async function runGatewayStop(flags: { json?: boolean }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const configPath = resolveConfigPath(env);
