@@ -11,6 +11,7 @@ import { formatDuration, printJson, printLines } from "../format.js";
 import { resolveCliLogFile } from "../log-file.js";
 import { GatewayCallError, connectGateway, describeGatewayFailure, prepareGatewayTarget, type RpcFlags } from "../rpc.js";
 import { liveLockHolder } from "./gateway-stop.js";
+import { normalizeControlUiBasePath } from "../../gateway/http/control-ui-paths.js";
 import { readCertificateInfo, resolveTlsPaths, type TlsConfig } from "../../gateway/tls/certificate-info.js";
 import type { ServiceReport } from "../../service/actions.js";
 import type { DeepScan } from "../../service/deep-scan.js";
@@ -160,7 +161,7 @@ function dashboardUrl(config: unknown, local: LocalGateway): string | undefined 
   const scheme = local.tls ? "https" : "http";
   if (getAtPath(config, "gateway.controlUi.enabled") === false) return undefined;
   const raw = getAtPath(config, "gateway.controlUi.basePath");
-  const base = typeof raw === "string" && raw.trim() ? `/${raw.trim().replace(/^\/+|\/+$/g, "")}/`.replace(/^\/\/$/, "/") : "/";
+  const base = `${normalizeControlUiBasePath(typeof raw === "string" ? raw : undefined)}/`;
   const host = local.probeHost.includes(":") ? `[${local.probeHost}]` : local.probeHost;
   return `${scheme}://${host}:${local.port}${base}`;
 }
