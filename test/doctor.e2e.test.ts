@@ -118,6 +118,23 @@ describe("openclaw doctor", () => {
     }
   });
 
+  it("resolves secret refs with the gateway's own resolvers; exec refs only with --deep", async () => {
+    const { s } = await state(
+      localConfig({
+        secrets: { providers: { vault: { source: "exec", command: "/bin/false" } } },
+        models: { providers: { fake: { baseUrl: "http://127.0.0.1:9/v1", api: "openai-completions", apiKey: { source: "exec", provider: "vault", id: "fake/key" }, models: [{ id: "m" }] } } },
+        hooks: { enabled: true, token: { source: "env", provider: "default", id: "DOCTOR_TEST_HOOKS_TOKEN" } },
+      }),
+    );
+    const quick = JSON.parse((await runCli(["doctor", "--json"], s.env)).stdout);
+    const ids = (r: any) => r.findings.map((f: any) => `${f.id}:${f.message.split(":")[0]}`);
+    expect(ids(quick)).toContain("secrets.unresolved:hooks.token");
+    expect(ids(quick)).toContain("secrets.exec-unchecked:models.providers.fake.apiKey");
+    const deep = JSON.parse((await runCli(["doctor", "--json", "--deep"], s.env)).stdout);
+    expect(ids(deep)).toContain("secrets.unresolved:models.providers.fake.apiKey");
+    expect(deep.ok).toBe(false);
+  });
+
   it("sees a running gateway as healthy", async () => {
     const port = await freePort();
     const gw = await startGateway(localConfig({}, { port }), { cli: { port } });

@@ -403,36 +403,21 @@ const providersCheck: Check = {
   },
 };
 
-/** SecretRef objects anywhere in the parsed config, with their dotted paths. */
-function secretRefs(value: unknown, at = ""): { path: string; source: string; provider: string; id: string }[] {
-  if (Array.isArray(value)) return value.flatMap((v, i) => secretRefs(v, at ? `${at}.${i}` : String(i)));
-  if (!isObject(value)) return [];
-  const { source, provider, id } = value;
-  if (typeof source === "string" && typeof provider === "string" && typeof id === "string" && Object.keys(value).length === 3) {
-    return [{ path: at, source, provider, id }];
-  }
-  return Object.entries(value).flatMap(([k, v]) => secretRefs(v, at ? `${at}.${k}` : k));
-}
-
 const secretsCheck: Check = {
   id: "secrets",
   async run(ctx) {
-    const out: Finding[] = [];
-    const providers = (getAtPath(ctx.snapshot.parsed, "secrets.providers") ?? {}) as Record<string, Record<string, unknown>>;
-    for (const ref of secretRefs(ctx.snapshot.parsed)) {
-      if (ref.path.startsWith("secrets.")) continue;
-      if (ref.source === "env" && !ctx.env[ref.id]) {
-        out.push({ id: "secrets.unresolved", severity: "error", message: `${ref.path}: environment variable ${ref.id} is not set`, fix: `export ${ref.id}=... in the gateway's environment (service: openclaw gateway install again)` });
-      } else if (ref.source === "file") {
-        const file = providers[ref.provider]?.path;
-        if (typeof file !== "string") {
-          out.push({ id: "secrets.unresolved", severity: "error", message: `${ref.path}: secrets provider "${ref.provider}" is not configured`, fix: `add secrets.providers.${ref.provider} ({ source: "file", path: ... })` });
-        } else if (!(await statOrNull(file))) {
-          out.push({ id: "secrets.unresolved", severity: "error", message: `${ref.path}: secrets file ${file} does not exist`, fix: `create ${file} (mode 0600) or fix secrets.providers.${ref.provider}.path` });
-        }
-      } else if (ref.source === "exec" && !ctx.deep) {
-        out.push({ id: "secrets.exec-unchecked", severity: "info", message: `${ref.path}: exec secret not resolved (runs a command)`, fix: "openclaw doctor --deep, or: openclaw secrets audit" });
-      }
+    if (!ctx.snapshot.valid) return [];
+    // The gateway's own resolvers, so doctor and startup agree; exec refs run a command: --deep only.
+    const { resolveConfigSecrets, formatSecretFailure } = await import("../secrets/resolve.js");
+    const result = await resolveConfigSecrets(ctx.snapshot.config, { env: ctx.env, ...(ctx.deep ? {} : { skipSources: ["exec"] as const }) });
+    const out: Finding[] = result.failures.map((f) => ({
+      id: "secrets.unresolved",
+      severity: "error" as const,
+      message: formatSecretFailure(f),
+      fix: f.source === "env" ? `export the variable in the gateway's environment (service: openclaw gateway install --force)` : "openclaw secrets audit shows every ref; fix the provider or the ref, then openclaw secrets reload",
+    }));
+    for (const site of result.skipped) {
+      out.push({ id: "secrets.exec-unchecked", severity: "info", message: `${site.path}: exec secret not resolved (it runs a command)`, fix: "openclaw doctor --deep, or: openclaw secrets audit --allow-exec" });
     }
     return out;
   },
