@@ -49,14 +49,13 @@ const parseCheck: Check = {
     if (!s.exists) {
       return [{ id: "config.missing", severity: "info", message: `no config file at ${s.path}; built-in defaults apply`, fix: "openclaw setup" }];
     }
-    const parsed = parseJson5(s.raw ?? "", s.path);
-    if (parsed.ok) return [];
+    if (ctx.parseError === null) return [];
     const bak = await lastGoodBackup(s.path);
     return [
       {
         id: "config.unparseable",
         severity: "error",
-        message: `${s.path} does not parse: ${parsed.issue.message}; ${bak ? `last good copy: ${bak}` : "no backup exists"}`,
+        message: `${s.path} does not parse: ${ctx.parseError}; ${bak ? `last good copy: ${bak}` : "no backup exists"}`,
         fix: bak ? `fix the file, or restore the last good copy: cp ${bak} ${s.path}` : `fix the syntax in ${s.path}`,
       },
     ];
@@ -69,7 +68,7 @@ const schemaCheck: Check = {
   id: "config.schema",
   async run(ctx) {
     const s = ctx.snapshot;
-    if (!s.exists || s.valid || !parseJson5(s.raw ?? "", s.path).ok) return [];
+    if (!s.exists || s.valid || ctx.parseError !== null) return [];
     return s.issues.map((issue): Finding => {
       const where = issue.file && path.resolve(issue.file) !== s.path ? ` (in ${issue.file})` : "";
       const inMainFile = where === "" && issue.path !== "" && getAtPath(s.parsed, issue.path) !== undefined;

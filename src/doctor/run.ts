@@ -1,6 +1,7 @@
 // Runs the checks; with `fix`, applies the repairs (config edits are gathered into one write,
 // preceded by a timestamped backup) and checks again, so the report shows what remains.
 import fs from "node:fs/promises";
+import { parseJson5 } from "../config/json5-parse.js";
 import { readConfigSnapshot } from "../config/load.js";
 import { isPlainObject } from "../config/object-utils.js";
 import { CHECKS } from "./checks.js";
@@ -57,6 +58,7 @@ async function runChecks(ctx: DoctorContext, checks: readonly Check[]): Promise<
 async function context(opts: DoctorOptions, backups: string[]): Promise<DoctorContext> {
   const snapshot = await readConfigSnapshot(opts.configPath, opts.env);
   const draft = isPlainObject(snapshot.parsed) ? structuredClone(snapshot.parsed) : undefined;
+  const parsed = snapshot.exists ? parseJson5(snapshot.raw ?? "", snapshot.path) : null;
   return {
     configPath: snapshot.path,
     stateDir: opts.stateDir,
@@ -64,6 +66,7 @@ async function context(opts: DoctorOptions, backups: string[]): Promise<DoctorCo
     deep: opts.deep === true,
     generateToken: opts.generateToken === true,
     snapshot,
+    parseError: parsed && !parsed.ok ? parsed.issue.message : null,
     draft: { value: draft },
     backups,
   };

@@ -26,6 +26,8 @@ export interface DoctorContext {
   /** Generate a new gateway token when the current one is weak (`--generate-gateway-token`). */
   generateToken: boolean;
   snapshot: ConfigSnapshot;
+  /** Why the file does not parse as JSON5, or null when it does (or does not exist). */
+  parseError: string | null;
   /** The config as it will be written by the config repairs (they edit this in turn). */
   draft: { value: Record<string, unknown> | undefined };
   /** Paths of backups made during this run. */

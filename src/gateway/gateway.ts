@@ -18,7 +18,7 @@ import { createLogger, type GatewayLogger, type LoggerOptions, type SubsystemLog
 import { AuthRateLimiter } from "./auth/rate-limit.js";
 import { BootstrapTokens } from "./auth/bootstrap-tokens.js";
 import { sharedSecretKey, type ResolvedAuth } from "./auth/resolve-auth.js";
-import { authorizeHttpBearer } from "./auth/authorize.js";
+import { authorizeHttpBearer, reliesOnSharedSecret } from "./auth/authorize.js";
 import { ControlPlaneRateLimiter } from "./control-plane-rate-limit.js";
 import { DeviceStore } from "./devices/device-store.js";
 import { HealthMonitor, type AgentDescriptor } from "./health-monitor.js";
@@ -576,7 +576,7 @@ export class Gateway implements GatewayServices {
     if (sharedSecretKey(before) === sharedSecretKey(after)) return;
     let closed = 0;
     for (const conn of this.#connections) {
-      if (conn.phase !== "open" || !usesSharedSecret(conn.authMethod)) continue;
+      if (conn.phase !== "open" || !reliesOnSharedSecret(conn.authMethod)) continue;
       closed++;
       // After the current reply is flushed (config.set may have been sent on this very socket).
       setImmediate(() => conn.ws.close(4001, Messages.authChanged));
@@ -960,10 +960,6 @@ export class Gateway implements GatewayServices {
 
 export function createGateway(opts: GatewayOptions): Gateway {
   return new Gateway(opts);
-}
-
-function usesSharedSecret(method: string | undefined): boolean {
-  return method === "token" || method === "password" || method === "none";
 }
 
 function summarisePaths(paths: string[]): string {

@@ -3,14 +3,14 @@
 import type { ConfigIssue } from "../../config/errors.js";
 import { getAtPath } from "../../config/dotpath.js";
 import { resolveGatewayLockPath, resolveStateDir } from "../../config/paths.js";
-import { readGatewayLock } from "../../gateway/lock.js";
+import { liveLockHolder, readGatewayLock } from "../../gateway/lock.js";
 import type { HelloOk } from "../../protocol/frames.js";
 import type { ConfigTree } from "../config-tree.js";
 import type { GatewayTarget, LocalGateway } from "../connection.js";
 import { formatDuration, printJson, printLines } from "../format.js";
 import { resolveCliLogFile } from "../log-file.js";
 import { GatewayCallError, connectGateway, describeGatewayFailure, prepareGatewayTarget, type RpcFlags } from "../rpc.js";
-import { liveLockHolder } from "./gateway-stop.js";
+
 import { normalizeControlUiBasePath } from "../../gateway/http/control-ui-paths.js";
 import { readCertificateInfo, resolveTlsPaths, type TlsConfig } from "../../gateway/tls/certificate-info.js";
 import type { ServiceReport } from "../../service/actions.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { liveLockHolder } from "./gateway-stop.js";
+import { liveLockHolder } from "../../gateway/lock.js";
 
 const lock = { pid: 4242, createdAt: "2026-01-01T00:00:00.000Z", configPath: "/c.json", startTime: 100 };
 

@@ -8,8 +8,6 @@ import { printJson, printLines } from "../format.js";
 const STOP_WAIT_MS = 10_000;
 const POLL_MS = 100;
 
-// The live-holder rule lives with the lock; re-exported for the commands that import it from here.
-export { liveLockHolder };
 
 export async function runGatewayStop(flags: { json?: boolean }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const configPath = resolveConfigPath(env);

@@ -7,6 +7,14 @@ import { safeEqualSecret } from "./secret-compare.js";
 import { isLoopbackAddress } from "../net.js";
 
 export type AuthMethod = "none" | "token" | "password" | "trusted-proxy";
+
+/**
+ * Whether a socket got in on the gateway's shared secret (or on none being needed): a changed
+ * secret ends exactly these. Device tokens, proxy identities and one-time links are separate.
+ */
+export function reliesOnSharedSecret(method: string | undefined): boolean {
+  return method === "token" || method === "password" || method === "none";
+}
 export type AuthClientKind = "cli" | "ui" | "other";
 
 export type AuthDecision = { ok: true; method: AuthMethod; user?: string } | { ok: false; error: GatewayError; retryAfterMs?: number };

@@ -10,7 +10,7 @@ import { isBrowserUiClient, isCliClient } from "../../protocol/client-info.js";
 import { negotiateProtocol, MAX_PROTOCOL, MIN_PROTOCOL, type ProtocolProfile } from "../../protocol/profile.js";
 import { lazyValidator } from "../../protocol/validator.js";
 import type { SubsystemLogger } from "../../logging/logger.js";
-import type { AuthMethod } from "../auth/authorize.js";
+import { reliesOnSharedSecret, type AuthMethod } from "../auth/authorize.js";
 import type { CallerInfo, MethodContext } from "../methods/registry.js";
 import type { GatewayServices } from "../services.js";
 import type { EventPeer } from "./broadcast.js";
@@ -284,7 +284,7 @@ export class WsConnection implements EventPeer {
       return;
     }
     // A rotated shared secret ends sockets that proved the old one; device tokens are separate credentials.
-    if (this.authMethod !== "device" && this.authMethod !== "trusted-proxy" && this.authMethod !== "bootstrap" && this.#authKey !== this.host.authKey()) {
+    if (reliesOnSharedSecret(this.authMethod) && this.#authKey !== this.host.authKey()) {
       this.#phase = "closed";
       return this.#close(4001, Messages.authChanged);
     }
