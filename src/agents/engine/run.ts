@@ -1,6 +1,7 @@
 // One agent run: prompt assembly, history, the streaming model turn, tool calls in a bounded
-// loop, and the transcript: the user turn is durable before the model is called, and partial
-// text is kept when a run is aborted or fails mid-stream. HTTP callers may instead bring their
+// loop, and the transcript: the user turn is in the file before the model is called (its fsync
+// runs alongside the call and must succeed before anything the model said is stored), and
+// partial text is kept when a run is aborted or fails mid-stream. HTTP callers may instead bring their
 // own conversation (`context`, nothing stored) and their own function tools (`clientTools`): a
 // call to one of those ends the run and is handed back to the caller.
 import type { OpenClawConfig } from "../../config/schema.js";
@@ -83,16 +84,21 @@ function assistantEntry(text: string, calls: ToolCall[], model: ResolvedModel | 
 interface Transcript {
   sessionId: string;
   append(messages: TranscriptMessage[]): Promise<unknown>;
+  /** Resolves once written; `durable` once fsynced. */
+  appendWritten(messages: TranscriptMessage[]): Promise<{ durable: Promise<unknown> }>;
   patch(fields: Record<string, unknown>): Promise<unknown>;
 }
 
 async function openTranscript(input: RunInput, sessions: SessionStore): Promise<Transcript> {
-  if (input.context) return { sessionId: "", append: async () => undefined, patch: async () => undefined };
+  if (input.context) {
+    return { sessionId: "", append: async () => undefined, appendWritten: async () => ({ durable: Promise.resolve() }), patch: async () => undefined };
+  }
   const { agent, sessionKey } = input;
   const entry = await sessions.resolve(agent.id, sessionKey);
   return {
     sessionId: entry.sessionId,
     append: (messages) => sessions.append(agent.id, sessionKey, messages),
+    appendWritten: (messages) => sessions.appendWritten(agent.id, sessionKey, messages),
     patch: (fields) => sessions.patch(agent.id, sessionKey, fields),
   };
 }
@@ -132,7 +138,7 @@ export async function executeRun(input: RunInput, deps: RunDeps): Promise<RunRes
   };
 
   const userContent: Record<string, unknown>[] = [{ type: "text", text: input.message }, ...(input.images ?? [])];
-  await transcript.append([{ role: "user", content: userContent, timestamp: Date.now() } as unknown as TranscriptMessage]);
+  const userTurn = await transcript.appendWritten([{ role: "user", content: userContent, timestamp: Date.now() } as unknown as TranscriptMessage]);
 
   let stepText = "";
   let calls: ToolCall[] = [];
@@ -180,6 +186,8 @@ export async function executeRun(input: RunInput, deps: RunDeps): Promise<RunRes
           deps.emit({ type: "usage", usage: ev.usage });
         } else if (ev.type === "stop") stopReason = ev.reason;
       }
+      // Long done by now (a model call outlasts an fsync), but its failure must fail the run.
+      if (step === 1) await userTurn.durable;
       await transcript.append([assistantEntry(stepText, calls, model, usage, calls.length ? "toolUse" : stopReason)]);
       if (calls.length === 0) break;
       messages.push({ role: "assistant", content: stepText, toolCalls: calls });
@@ -212,6 +220,8 @@ export async function executeRun(input: RunInput, deps: RunDeps): Promise<RunRes
     deps.emit({ type: "end", text, stopReason, endedAt: Date.now() });
     return finish({ status: "ok", stopReason });
   } catch (err) {
+    // Whatever the run's outcome, its user turn is synced (or has failed to be) before it is told.
+    await userTurn.durable.catch(() => {});
     if (stepText || calls.length) {
       // Keep what the model had said when the run stopped.
       await transcript.append([assistantEntry(stepText, [], model, usage, deps.signal.aborted ? "aborted" : "error")]).catch(() => {});

@@ -2,8 +2,10 @@
 // so gateway startup never loads it.
 import type OpenAI from "openai";
 import type { ResolvedModel } from "../types.js";
+import type { FetchLike } from "./http-transport.js";
 
-export async function createOpenAIClient(model: ResolvedModel, timeoutMs: number): Promise<OpenAI> {
+/** `fetch` is the adapter's transport (http-transport.ts); without it the SDK uses the global fetch. */
+export async function createOpenAIClient(model: ResolvedModel, timeoutMs: number, fetch?: FetchLike): Promise<OpenAI> {
   const { default: OpenAIClient } = await import("openai");
   return new OpenAIClient({
     baseURL: model.baseUrl,
@@ -16,6 +18,7 @@ export async function createOpenAIClient(model: ResolvedModel, timeoutMs: number
     // Keep OPENAI_ORG_ID / OPENAI_PROJECT_ID from leaking into every configured provider.
     organization: null,
     project: null,
+    ...(fetch ? { fetch } : {}),
   });
 }
 

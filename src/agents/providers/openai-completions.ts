@@ -5,6 +5,7 @@ import type { ChatMessage, ProviderAdapter, ProviderEvent, StopReason, StreamReq
 import { ClientCache } from "./client-cache.js";
 import { DEFAULT_TIMEOUT_MS, guardedStream, type AdapterOptions, type StreamMapper } from "./guarded-stream.js";
 import { dataUrl, fallbackCallId, parseToolArguments } from "./message-parts.js";
+import { createHttpTransport } from "./http-transport.js";
 import { createOpenAIClient, isOpenAIHost } from "./openai-client.js";
 
 type Chunk = OpenAI.ChatCompletionChunk;
@@ -14,11 +15,12 @@ type Body = OpenAI.ChatCompletionCreateParamsStreaming;
 export function createOpenAICompletionsAdapter(opts: AdapterOptions = {}): ProviderAdapter {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const clients = new ClientCache<OpenAI>(opts.maxClients);
+  const transport = createHttpTransport();
   return {
     api: "openai-completions",
     stream(req) {
       const open = async (signal: AbortSignal) => {
-        const client = await clients.get(req.model, () => createOpenAIClient(req.model, timeoutMs));
+        const client = await clients.get(req.model, () => createOpenAIClient(req.model, timeoutMs, transport.fetch));
         return client.chat.completions.create(toCompletionsBody(req), { signal });
       };
       return guardedStream(req, timeoutMs, open, new CompletionsMapper());

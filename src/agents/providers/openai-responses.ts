@@ -6,6 +6,7 @@ import { ClientCache } from "./client-cache.js";
 import { errorForType } from "./errors.js";
 import { DEFAULT_TIMEOUT_MS, guardedStream, type AdapterOptions, type StreamMapper } from "./guarded-stream.js";
 import { dataUrl, fallbackCallId, parseToolArguments } from "./message-parts.js";
+import { createHttpTransport } from "./http-transport.js";
 import { createOpenAIClient } from "./openai-client.js";
 
 type StreamEvent = OpenAI.Responses.ResponseStreamEvent;
@@ -16,11 +17,12 @@ type Response = OpenAI.Responses.Response;
 export function createOpenAIResponsesAdapter(opts: AdapterOptions = {}): ProviderAdapter {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const clients = new ClientCache<OpenAI>(opts.maxClients);
+  const transport = createHttpTransport();
   return {
     api: "openai-responses",
     stream(req) {
       const open = async (signal: AbortSignal) => {
-        const client = await clients.get(req.model, () => createOpenAIClient(req.model, timeoutMs));
+        const client = await clients.get(req.model, () => createOpenAIClient(req.model, timeoutMs, transport.fetch));
         return client.responses.create(toResponsesBody(req), { signal });
       };
       return guardedStream(req, timeoutMs, open, new ResponsesMapper(req.model.provider));

@@ -59,6 +59,33 @@ describe("group commit", () => {
   });
 });
 
+describe("appendWritten (the user turn, synced while the model is called)", () => {
+  it("resolves once the entry is in the file, then settles durable with the same entry; history sees it at once", async () => {
+    const store = new SessionStore({ stateDir });
+    await store.append("main", "k", [userMessage("first")]);
+    const fsyncsBefore = store.stats.transcriptFsyncs;
+    const { entries, durable } = await store.appendWritten("main", "k", [userMessage("second")]);
+    expect(entries).toHaveLength(1);
+    const file = (await readdir(path.join(stateDir, "agents", "main", "sessions"))).find((f) => f.endsWith(".jsonl"))!;
+    const onDisk = await readFile(path.join(stateDir, "agents", "main", "sessions", file), "utf8");
+    expect(onDisk).toContain(`"id":"${entries[0]!.id}"`);
+    const history = await store.history("main", "k");
+    expect(history.messages.map((m) => (m.content[0] as { text: string }).text)).toEqual(["first", "second"]);
+    expect(await durable).toEqual(entries);
+    expect(store.stats.transcriptFsyncs).toBe(fsyncsBefore + 1);
+    // The next append chains onto it.
+    const [next] = await store.append("main", "k", [userMessage("third")]);
+    expect(next!.parentId).toBe(entries[0]!.id);
+    await store.close();
+  });
+
+  it("rejects (and never resolves written) when the append cannot happen", async () => {
+    const store = new SessionStore({ stateDir });
+    await expect(store.appendWritten("main", "bad key\n", [userMessage("x")])).rejects.toThrow(/invalid session key/);
+    await store.close();
+  });
+});
+
 describe("atomic index", () => {
   it("never exposes a partial sessions.json under many concurrent patches", async () => {
     const store = new SessionStore({ stateDir, indexDebounceMs: 1 });

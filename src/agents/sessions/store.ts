@@ -184,11 +184,32 @@ export class SessionStore {
   /** Appends messages (creating the session if missing); resolves once they are fsynced. */
   async append(agentId: string, sessionKey: string, messages: TranscriptMessage[]): Promise<MessageEntry[]> {
     if (messages.length === 0) return [];
-    const items = messages.map((message): UnstampedEntry => ({
+    return (await this.write(agentId, sessionKey, this.messageItems(messages))) as MessageEntry[];
+  }
+
+  private messageItems(messages: TranscriptMessage[]): UnstampedEntry[] {
+    return messages.map((message): UnstampedEntry => ({
       type: "message",
       message: typeof message.timestamp === "number" ? message : { ...message, timestamp: this.now() },
     }));
-    return (await this.write(agentId, sessionKey, items)) as MessageEntry[];
+  }
+
+  /**
+   * Like `append`, but resolves as soon as the messages are in the file (a killed gateway no
+   * longer loses them), with `durable` settling once they are fsynced. Later appends to the same
+   * transcript are written after them and synced after them, so nothing later is durable first.
+   */
+  async appendWritten(
+    agentId: string,
+    sessionKey: string,
+    messages: TranscriptMessage[],
+  ): Promise<{ entries: MessageEntry[]; durable: Promise<MessageEntry[]> }> {
+    let onWritten!: (entries: TranscriptEntry[]) => void;
+    const written = new Promise<TranscriptEntry[]>((resolve) => (onWritten = resolve));
+    const durable = this.write(agentId, sessionKey, this.messageItems(messages), onWritten) as Promise<MessageEntry[]>;
+    // A failure before the write rejects `durable` and never calls onWritten.
+    const entries = (await Promise.race([written, durable])) as MessageEntry[];
+    return { entries, durable };
   }
 
   async appendCompaction(
@@ -288,11 +309,16 @@ export class SessionStore {
     }
   }
 
-  private async write(agentId: string, sessionKey: string, items: UnstampedEntry[]): Promise<TranscriptEntry[]> {
+  private async write(
+    agentId: string,
+    sessionKey: string,
+    items: UnstampedEntry[],
+    onWritten?: (entries: TranscriptEntry[]) => void,
+  ): Promise<TranscriptEntry[]> {
     const index = await this.index(agentId, sessionKey);
     let entry: SessionIndexEntry | undefined;
     while (!(entry = this.live(index, agentId, sessionKey))) await this.resolve(agentId, sessionKey);
-    const written = await this.writers.get(this.transcriptPath(agentId, entry), () => this.header(agentId, entry.sessionId)).append(items);
+    const written = await this.writers.get(this.transcriptPath(agentId, entry), () => this.header(agentId, entry.sessionId)).append(items, onWritten);
     const live = index.get(sessionKey);
     if (live?.sessionId === entry.sessionId) {
       live.updatedAt = Math.max(live.updatedAt ?? 0, this.now());

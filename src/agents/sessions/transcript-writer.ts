@@ -3,9 +3,9 @@
 // its bytes are durable. Ids and parentIds are assigned when a batch is written, so a failed
 // batch never leaves later entries pointing at entries that are not on disk.
 import { randomBytes } from "node:crypto";
+import { fstatSync, writeSync } from "node:fs";
 import { open } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
-import { writeAll } from "./fs-utils.js";
 import { readLastEntryId } from "./transcript-read.js";
 import type { CompactionEntry, MessageEntry, SessionStoreStats, TranscriptEntry } from "./types.js";
 
@@ -25,6 +25,7 @@ export interface WriterDeps {
 
 interface Pending {
   items: UnstampedEntry[];
+  onWritten?: (entries: TranscriptEntry[]) => void;
   resolve: (entries: TranscriptEntry[]) => void;
   reject: (error: unknown) => void;
 }
@@ -73,10 +74,14 @@ export class TranscriptWriter {
     if (Buffer.byteLength(text, "utf8") === this.expectedSize) this.known = text;
   }
 
-  /** Appends entries in call order; resolves with them stamped once they are fsynced. */
-  append(items: UnstampedEntry[]): Promise<TranscriptEntry[]> {
+  /**
+   * Appends entries in call order; resolves with them stamped once they are fsynced. `onWritten`
+   * gets them as soon as they are in the file (a killed process no longer loses them; a power
+   * cut still can until the promise resolves).
+   */
+  append(items: UnstampedEntry[], onWritten?: (entries: TranscriptEntry[]) => void): Promise<TranscriptEntry[]> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ items, resolve, reject });
+      this.queue.push({ items, onWritten, resolve, reject });
       this.draining ??= this.drain();
     });
   }
@@ -141,14 +146,16 @@ export class TranscriptWriter {
       results.push(written);
     }
     const bytes = Buffer.from(text, "utf8");
-    await writeAll(handle, bytes);
+    for (let offset = 0; offset < bytes.length; ) offset += writeSync(handle.fd, bytes, offset);
     this.expectedSize = size + bytes.length;
     this.deps.stats.transcriptWrites++;
-    await handle.datasync();
-    this.deps.stats.transcriptFsyncs++;
     if (this.known !== null) this.known = this.known.length + text.length > MAX_KNOWN_TEXT ? null : this.known + text;
     this.prefix = "";
     this.lastId = parentId;
+    batch.forEach((pending, i) => pending.onWritten?.(results[i]!));
+    // The fsync is the slow part (milliseconds on a busy or small disk): never on this thread.
+    await handle.datasync();
+    this.deps.stats.transcriptFsyncs++;
     batch.forEach((pending, i) => pending.resolve(results[i]!));
   }
 

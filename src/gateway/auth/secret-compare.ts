@@ -4,6 +4,17 @@ import { createHash, timingSafeEqual } from "node:crypto";
 export function safeEqualSecret(provided: string | undefined, expected: string | undefined): boolean {
   if (typeof provided !== "string" || typeof expected !== "string" || expected.length === 0) return false;
   const a = createHash("sha256").update(provided, "utf8").digest();
-  const b = createHash("sha256").update(expected, "utf8").digest();
-  return timingSafeEqual(a, b);
+  return timingSafeEqual(a, expectedDigest(expected));
+}
+
+// The configured secret is the same on every request: hash it once (one entry; a pure cache).
+let lastExpected: string | undefined;
+let lastDigest: Buffer = Buffer.alloc(0);
+
+function expectedDigest(expected: string): Buffer {
+  if (expected !== lastExpected) {
+    lastDigest = createHash("sha256").update(expected, "utf8").digest();
+    lastExpected = expected;
+  }
+  return lastDigest;
 }

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type OpenAI from "openai";
 import { ClientCache } from "../../../agents/providers/client-cache.js";
 import { retryAfterMs, toProviderError } from "../../../agents/providers/errors.js";
+import { createHttpTransport } from "../../../agents/providers/http-transport.js";
 import { createOpenAIClient } from "../../../agents/providers/openai-client.js";
 import { resolveModelRef } from "../../../agents/providers/resolve.js";
 import type { ResolvedModel } from "../../../agents/types.js";
@@ -47,12 +48,13 @@ class UpstreamError extends Error {
 
 export function embeddingsStage(gw: GatewayServices): HttpStage {
   const clients = new ClientCache<OpenAI>();
+  const transport = createHttpTransport();
 
   async function embed(model: ResolvedModel, request: EmbeddingsRequest, signal: AbortSignal) {
     if (model.api === "anthropic-messages") {
       throw new EmbeddingsRequestError(`Embedding model '${model.ref}' is served by an Anthropic Messages API, which has no embeddings endpoint.`, "model", "invalid_embedding_model");
     }
-    const client = await clients.get(model, () => createOpenAIClient(model, UPSTREAM_TIMEOUT_MS));
+    const client = await clients.get(model, () => createOpenAIClient(model, UPSTREAM_TIMEOUT_MS, transport.fetch));
     try {
       return await client.embeddings.create(
         { model: model.model, input: request.inputs, encoding_format: "float", ...(request.dimensions ? { dimensions: request.dimensions } : {}) },
