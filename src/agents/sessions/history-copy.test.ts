@@ -37,6 +37,30 @@ describe("history() from the writer's copy", () => {
     }
   });
 
+  it("matches the file through concurrent batches, a compaction and a reopened store", async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), "oc-hist-"));
+    store = new SessionStore({ stateDir: dir });
+    await Promise.all(Array.from({ length: 6 }, (_, i) => store!.append("main", key, [userMessage(`a${i}`)])));
+    expect(await store.history("main", key)).toEqual(await fromDisk(store));
+    const kept = (await store.readTranscript("main", key))[3]!;
+    await store.appendCompaction("main", key, { summary: "the first turns", firstKeptEntryId: kept.id, tokensBefore: 100 });
+    await store.append("main", key, [userMessage("after")]);
+    const h = await store.history("main", key);
+    expect(h.summary).toBe("the first turns");
+    expect(texts(h)).toEqual(["a3", "a4", "a5", "after"]);
+    expect(h).toEqual(await fromDisk(store));
+    await store.close();
+    // A new store reads the file once, then keeps its parsed copy current across appends.
+    store = new SessionStore({ stateDir: dir });
+    expect(await store.history("main", key)).toEqual(await fromDisk(store));
+    await store.append("main", key, [userMessage("reopened")]);
+    await store.history("main", key);
+    await store.append("main", key, [userMessage("again")]);
+    const after = await store.history("main", key);
+    expect(texts(after).slice(-2)).toEqual(["reopened", "again"]);
+    expect(after).toEqual(await fromDisk(store));
+  });
+
   it("sees an entry appended by someone else once the next append notices the foreign write", async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), "oc-hist-"));
     store = new SessionStore({ stateDir: dir });

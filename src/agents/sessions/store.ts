@@ -8,7 +8,7 @@ import { createFileOnce, ensurePrivateDir, isNotFound } from "./fs-utils.js";
 import { IndexFile } from "./index-file.js";
 import { isValidAgentId, isValidSessionId, isValidSessionKey } from "./keys.js";
 import { fileStamp, headerLine, sessionsDir, transcriptFile } from "./layout.js";
-import { parseTranscript, selectHistory } from "./transcript-read.js";
+import { entriesOf, parseTranscript, selectHistory } from "./transcript-read.js";
 import type { UnstampedEntry } from "./transcript-writer.js";
 import { WriterPool } from "./writer-pool.js";
 import type {
@@ -235,6 +235,12 @@ export class SessionStore {
    * its user turn through it, and its size check saw no foreign write), else read from disk.
    */
   async history(agentId: string, sessionKey: string): Promise<SessionHistory> {
+    const index = await this.index(agentId, sessionKey);
+    await this.creating.get(`${agentId}\0${sessionKey}`)?.catch(() => {});
+    const entry = index.get(sessionKey);
+    // The writer's parsed copy: only lines appended since the last read are parsed again.
+    const parsed = entry ? this.writers.peek(this.transcriptPath(agentId, entry))?.knownParsed() : null;
+    if (parsed) return selectHistory(entriesOf(parsed));
     return selectHistory(parseTranscript(await this.readText(agentId, sessionKey, true)));
   }
 

@@ -52,7 +52,7 @@ function toEntry(obj: Json): TranscriptEntry | undefined {
 // The leaf is the last entry; its parentId chain back to the root is the conversation. Files
 // with id-less entries (old writers) or a broken chain (a lost middle line) use file order, in
 // which id-less entries get `line-<n>` ids and the previous entry as parent.
-function activeBranch(lines: Array<{ obj: Json; line: number }>): Json[] {
+function activeBranch(lines: ParsedLine[]): Json[] {
   const fileOrder = (): Json[] => {
     let parentId: string | null = null;
     return lines.map(({ obj, line }) => {
@@ -81,13 +81,29 @@ function activeBranch(lines: Array<{ obj: Json; line: number }>): Json[] {
   return fileOrder();
 }
 
-/** The known entries of a transcript's text along its active branch, in order. */
-export function parseTranscript(text: string): TranscriptEntry[] {
-  const lines: Array<{ obj: Json; line: number }> = [];
+/** A parsed entry line of a transcript, by 1-based line number; treated as read-only. */
+export interface ParsedLine {
+  obj: Json;
+  line: number;
+}
+
+/** The entry lines of a piece of transcript text whose first line is `firstLine`. */
+export function parseLines(text: string, firstLine = 1): ParsedLine[] {
+  const lines: ParsedLine[] = [];
   text.split("\n").forEach((raw, i) => {
     const obj = parseLine(raw);
-    if (obj && obj.type !== "session" && typeof obj.type === "string") lines.push({ obj, line: i + 1 });
+    if (obj && obj.type !== "session" && typeof obj.type === "string") lines.push({ obj, line: firstLine + i });
   });
+  return lines;
+}
+
+/** The known entries of a transcript's text along its active branch, in order. */
+export function parseTranscript(text: string): TranscriptEntry[] {
+  return entriesOf(parseLines(text));
+}
+
+/** The known entries along the active branch of already parsed lines (which stay unchanged). */
+export function entriesOf(lines: ParsedLine[]): TranscriptEntry[] {
   const entries: TranscriptEntry[] = [];
   for (const obj of activeBranch(lines)) {
     const entry = toEntry(obj);

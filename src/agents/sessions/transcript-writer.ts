@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { fstatSync, writeSync } from "node:fs";
 import { open } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
-import { readLastEntryId } from "./transcript-read.js";
+import { parseLines, readLastEntryId, type ParsedLine } from "./transcript-read.js";
 import type { CompactionEntry, MessageEntry, SessionStoreStats, TranscriptEntry } from "./types.js";
 
 /** An entry before the writer stamps it with id, parentId and timestamp. */
@@ -43,6 +43,10 @@ export class TranscriptWriter {
   // The whole file's text as of our last batch, when we know it (we wrote or read all of it and
   // nobody else has written since): history reads then need no I/O. Null when unknown.
   private known: string | null = null;
+  // `known` parsed, once asked for, then kept up to date line by line: a run's history read
+  // parses only what was appended since the last one. With the number of lines `known` holds.
+  private knownLines: ParsedLine[] | null = null;
+  private knownLineCount = 0;
   private queue: Pending[] = [];
   private draining: Promise<void> | null = null;
 
@@ -68,10 +72,36 @@ export class TranscriptWriter {
     return this.handle ? this.known : null;
   }
 
+  /** `knownText()` as parsed entry lines. The array grows with later appends: read it at once, never change it. */
+  knownParsed(): ParsedLine[] | null {
+    if (!this.handle || this.known === null) return null;
+    if (this.knownLines === null) {
+      this.knownLines = parseLines(this.known);
+      this.knownLineCount = countNewlines(this.known);
+    }
+    return this.knownLines;
+  }
+
   /** Offers the text of a full read of the file; kept only if it is exactly what we last left. */
   offerText(text: string): void {
     if (!this.handle || !this.idle || text.length > MAX_KNOWN_TEXT) return;
-    if (Buffer.byteLength(text, "utf8") === this.expectedSize) this.known = text;
+    if (Buffer.byteLength(text, "utf8") === this.expectedSize) this.setKnown(text);
+  }
+
+  private setKnown(text: string | null): void {
+    this.known = text;
+    this.knownLines = null;
+  }
+
+  private extendKnown(text: string): void {
+    if (this.known === null) return;
+    if (this.known.length + text.length > MAX_KNOWN_TEXT) return this.setKnown(null);
+    this.known += text;
+    if (this.knownLines !== null) {
+      // Our batch starts on a fresh line (prefix), so its lines number on from the known ones.
+      for (const parsed of parseLines(text, this.knownLineCount + 1)) this.knownLines.push(parsed);
+      this.knownLineCount += countNewlines(text);
+    }
   }
 
   /**
@@ -121,9 +151,11 @@ export class TranscriptWriter {
 
   private async writeBatch(handle: FileHandle, batch: Pending[]): Promise<void> {
     // Someone else appended behind our back (an editor, another tool): re-read where the file
-    // ends so our first line never fuses with a partial line of theirs. One fstat per batch.
-    const { size } = await handle.stat();
-    if (size !== this.expectedSize) this.known = null;
+    // ends so our first line never fuses with a partial line of theirs. One fstat per batch;
+    // it and the write below are made on this thread: both are cheap system calls (the write
+    // goes to the page cache) and each thread-pool round trip costs more than the call itself.
+    const { size } = fstatSync(handle.fd);
+    if (size !== this.expectedSize) this.setKnown(null);
     if (size !== this.expectedSize && size > 0) {
       const last = Buffer.alloc(1);
       await handle.read(last, 0, 1, size - 1);
@@ -149,7 +181,7 @@ export class TranscriptWriter {
     for (let offset = 0; offset < bytes.length; ) offset += writeSync(handle.fd, bytes, offset);
     this.expectedSize = size + bytes.length;
     this.deps.stats.transcriptWrites++;
-    if (this.known !== null) this.known = this.known.length + text.length > MAX_KNOWN_TEXT ? null : this.known + text;
+    this.extendKnown(text);
     this.prefix = "";
     this.lastId = parentId;
     batch.forEach((pending, i) => pending.onWritten?.(results[i]!));
@@ -165,7 +197,7 @@ export class TranscriptWriter {
     try {
       const { size } = await handle.stat();
       this.expectedSize = size;
-      this.known = size === 0 ? "" : null;
+      this.setKnown(size === 0 ? "" : null);
       if (size === 0) {
         this.prefix = this.deps.header();
         this.lastId = null;
@@ -190,11 +222,17 @@ export class TranscriptWriter {
     const handle = this.handle;
     if (!handle) return;
     this.handle = null;
-    this.known = null;
+    this.setKnown(null);
     this.deps.stats.transcriptsClosed++;
     this.deps.stats.openTranscripts--;
     await handle.close().catch(() => {});
   }
+}
+
+function countNewlines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) n++;
+  return n;
 }
 
 // 8 hex chars like pi-agent. Uniqueness is probabilistic (2^32); readers resolve
