@@ -1,6 +1,8 @@
 // Per-engine caches of what every run would otherwise rebuild: the agent's tool set (and the
-// specs sent to the model) per tools policy, and the workspaces already known to exist.
+// specs sent to the model) per tools policy, the workspaces already known to exist, and their
+// bootstrap files (re-read when they change).
 import { ensureWorkspace, type AgentSettings } from "../agent-config.js";
+import { BootstrapCache, type BootstrapFile } from "../prompt.js";
 import { createTools, toolSpecs, type AgentTool, type ToolPolicy } from "../tools/index.js";
 import type { ToolSpec } from "../types.js";
 
@@ -15,6 +17,10 @@ export interface Toolset {
 export class RunResources {
   readonly #toolsets = new Map<string, Toolset>();
   readonly #workspaces = new Set<string>();
+  readonly #bootstrap = new BootstrapCache();
+
+  /** The workspace's bootstrap files (AGENTS.md, SOUL.md, ...) as they are now. */
+  readonly bootstrap = (workspace: string): Promise<BootstrapFile[]> => this.#bootstrap.read(workspace);
 
   toolset(policy: ToolPolicy | undefined): Toolset {
     const key = JSON.stringify(policy ?? {});

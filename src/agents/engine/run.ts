@@ -153,16 +153,16 @@ export async function executeRun(input: RunInput, deps: RunDeps): Promise<RunRes
     let system: string;
     if (input.context) {
       messages = [...input.context];
-      system = await buildSystemPrompt({ agent, extraSystemPrompt: input.extraSystemPrompt, toolNames });
+      system = await buildSystemPrompt({ agent, extraSystemPrompt: input.extraSystemPrompt, toolNames, bootstrap: deps.resources.bootstrap });
     } else {
       let history = await deps.sessions.history(agent.id, sessionKey);
-      system = await buildSystemPrompt({ agent, extraSystemPrompt: input.extraSystemPrompt, summary: history.summary, toolNames });
+      system = await buildSystemPrompt({ agent, extraSystemPrompt: input.extraSystemPrompt, summary: history.summary, toolNames, bootstrap: deps.resources.bootstrap });
       messages = toChatMessages(history.messages);
       const budget = Math.floor(chain[0]!.contextWindow * 0.8);
       if (estimateTokens(system + JSON.stringify(messages)) > budget) {
         await compactHistory({ agentId: agent.id, sessionKey, sessions: deps.sessions, model: chain[0]!, signal: deps.signal, keepLastTokens: Math.floor(budget / 2), log: deps.log });
         history = await deps.sessions.history(agent.id, sessionKey);
-        system = await buildSystemPrompt({ agent, extraSystemPrompt: input.extraSystemPrompt, summary: history.summary, toolNames });
+        system = await buildSystemPrompt({ agent, extraSystemPrompt: input.extraSystemPrompt, summary: history.summary, toolNames, bootstrap: deps.resources.bootstrap });
         messages = toChatMessages(history.messages);
       }
     }
