@@ -11,7 +11,7 @@ import { isBindMode, resolveBind } from "./net.js";
 import { isAuthMode, type ResolvedAuth, type SecretSource } from "./auth/resolve-auth.js";
 import { parsePort, type StartupCliOptions } from "./startup.js";
 import { forceFreePort } from "./force.js";
-import { tuneHeap } from "./heap.js";
+import { capYoungGeneration, tuneHeap } from "./heap.js";
 
 export interface GatewayRunOptions {
   port?: string;
@@ -80,6 +80,7 @@ export async function runGatewayCommand(opts: GatewayRunOptions, env: NodeJS.Pro
   const configPath = resolveConfigPath(env);
   const stateDir = resolveStateDir(env);
   tuneHeap();
+  capYoungGeneration();
   try {
     if (opts.reset && !opts.dev && env.OPENCLAW_PROFILE !== "dev") {
       err("Use --reset with --dev.");
