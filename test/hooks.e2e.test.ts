@@ -57,7 +57,7 @@ async function providerSaw(text: string, timeoutMs = 5000): Promise<any> {
     if (hit) return hit.body;
     await new Promise((r) => setTimeout(r, 20));
   }
-  throw new Error(`the provider never saw ${JSON.stringify(text)}`);
+  throw new Error(`the provider never saw ${JSON.stringify(text)}; it saw ${JSON.stringify(h!.fake.requests.map((r) => JSON.stringify(r.body?.messages ?? "").slice(-300)))}`);
 }
 
 async function runDone(runId: string) {
@@ -195,7 +195,8 @@ describe("hooks ingress", () => {
     expect(await evil.json()).toEqual({ ok: false, error: "hook mapping failed" });
 
     expect(await (await post("/anything", { kind: "ping" }, headers)).json()).toEqual({ ok: true, mode: "now" });
-    await providerSaw("System event: ping from anything");
+    // Behind the heartbeats the two agent hooks asked for (their summaries, wakeMode "now").
+    await providerSaw("System event: ping from anything", 15_000);
 
     const none = await post("/gitlab", {}, headers);
     expect(none.status).toBe(404);

@@ -9,7 +9,7 @@ import { unavailable } from "../errors.js";
 import type { SubsystemLogger } from "../logging/logger.js";
 import { GatewayEvents } from "../protocol/events.js";
 import { CronService, DEFAULT_MAX_CONCURRENT_RUNS } from "./cron-service.js";
-import type { ChannelSender } from "./delivery.js";
+import type { ChannelSender, LastRoute } from "./delivery.js";
 import { HeartbeatRunner, type HeartbeatEvent } from "./heartbeat.js";
 import { CronStore, DEFAULT_RUN_LOG_KEEP_LINES, DEFAULT_RUN_LOG_MAX_BYTES } from "./store.js";
 import { SystemEventQueue } from "./system-events.js";
@@ -25,6 +25,8 @@ export interface AutomationDeps {
   defaultAgentId(): string;
   mainKey(): string;
   channels(): ChannelSender | undefined;
+  /** The session's last route (what heartbeat target "last" delivers to). */
+  lastRoute(agentId: string, sessionKey: string): Promise<LastRoute | undefined>;
   log(): SubsystemLogger;
   broadcast(event: "cron" | "heartbeat", payload: unknown): void;
 }
@@ -58,6 +60,7 @@ export class Automation {
       events: this.events,
       mainKey: deps.mainKey,
       channels: deps.channels,
+      lastRoute: deps.lastRoute,
       log: () => deps.log().child("heartbeat"),
       emit: (e: HeartbeatEvent) => deps.broadcast(GatewayEvents.heartbeat, e),
     });

@@ -29,6 +29,19 @@ export interface DeliveryOutcome {
   error?: string;
 }
 
+/** Where a session was last reached from (`lastChannel`/`lastTo`/`lastAccountId` of its entry). */
+export interface LastRoute {
+  channel: string;
+  to: string;
+  accountId?: string;
+}
+
+/** What `target`/`channel: "last"` means: the session entry's last route, if it has one. */
+export function lastRouteOf(entry: Record<string, unknown> | undefined): LastRoute | undefined {
+  if (!entry || typeof entry.lastChannel !== "string" || typeof entry.lastTo !== "string") return undefined;
+  return { channel: entry.lastChannel, to: entry.lastTo, ...(typeof entry.lastAccountId === "string" ? { accountId: entry.lastAccountId } : {}) };
+}
+
 export const NO_CHANNELS_REASON = "no channels service is running in this gateway (no channel is configured or loaded)";
 
 export async function deliver(channels: ChannelSender | undefined, req: ChannelSendRequest): Promise<DeliveryOutcome> {

@@ -7,7 +7,7 @@ import type { RunEngine } from "../agents/engine/engine.js";
 import { mainSessionKey } from "../agents/sessions/keys.js";
 import type { OpenClawConfig } from "../config/schema.js";
 import type { SubsystemLogger } from "../logging/logger.js";
-import { deliver, type ChannelSender, type DeliveryOutcome } from "./delivery.js";
+import { deliver, type ChannelSender, type DeliveryOutcome, type LastRoute } from "./delivery.js";
 import { classifyReply, HEARTBEAT_FILE, isEffectivelyEmpty, resolveAllHeartbeats, resolveHeartbeat, type HeartbeatSettings } from "./heartbeat-config.js";
 import { SYSTEM_EVENT_PREFIX, type SystemEventQueue } from "./system-events.js";
 import { MAX_TIMER_MS } from "./timer.js";
@@ -36,6 +36,8 @@ export interface HeartbeatDeps {
   events: SystemEventQueue;
   mainKey(): string;
   channels(): ChannelSender | undefined;
+  /** The session's last route (target "last"). */
+  lastRoute(agentId: string, sessionKey: string): Promise<LastRoute | undefined>;
   log(): SubsystemLogger;
   emit(event: HeartbeatEvent): void;
 }
@@ -185,13 +187,19 @@ export class HeartbeatRunner {
     if (reply.kind === "ack") return { ...run, status: "ok-token" };
     const preview = reply.rest.slice(0, PREVIEW_CHARS);
     if (settings.target === "none") return { ...run, status: "skipped", why: 'target is "none": the alert stays in the main session', preview };
-    if (!settings.to) return { ...run, status: "failed", why: `heartbeat target "${settings.target}" needs "to"`, preview };
+    let target = { channel: settings.target, to: settings.to, accountId: settings.accountId };
+    if (settings.target === "last") {
+      const last = await this.deps.lastRoute(agentId, sessionKey);
+      if (!last) return { ...run, status: "failed", why: 'heartbeat target "last": the main session has not been reached from a chat yet', preview };
+      target = settings.to ? { channel: last.channel, to: settings.to, accountId: settings.accountId } : { ...last, accountId: settings.accountId ?? last.accountId };
+    }
+    if (!target.to) return { ...run, status: "failed", why: `heartbeat target "${settings.target}" needs "to"`, preview };
     const delivery = await deliver(this.deps.channels(), {
-      channel: settings.target,
-      to: settings.to,
+      channel: target.channel,
+      to: target.to,
       text: reply.rest,
       idempotencyKey: `heartbeat:${handle.runId}`,
-      ...(settings.accountId ? { accountId: settings.accountId } : {}),
+      ...(target.accountId ? { accountId: target.accountId } : {}),
     });
     return delivery.status === "sent"
       ? { ...run, status: "sent", preview, delivery }

@@ -3,6 +3,7 @@
 // while it goes, and the reply sent back threaded to the message it answers.
 import type { RunEngine } from "../agents/engine/engine.js";
 import type { OpenClawConfig } from "../config/schema.js";
+import { mainSessionKey } from "../agents/sessions/keys.js";
 import { decideAccess } from "./access.js";
 import type { ChannelPairingStore } from "./pairing-store.js";
 import { routeMessage } from "./routing.js";
@@ -19,6 +20,8 @@ export interface InboundDeps {
   send(text: string, replyTo?: string): Promise<unknown>;
   onRunStart?(): void;
   onRunEnd?(): void;
+  /** Remembers the chat as a session's last route (hooks and heartbeats deliver "last" there). */
+  recordRoute?(agentId: string, sessionKey: string, route: { channel: string; to: string; accountId: string }): void;
 }
 
 export function pairingMessage(channel: string, senderId: string, code: string): string {
@@ -67,6 +70,11 @@ export async function handleInbound(
   const who = msg.senderUsername ? `@${msg.senderUsername}` : (msg.senderName ?? msg.senderId);
   const message = direct ? msg.text : `${who}: ${msg.text}`;
   const handle = deps.engine.start({ agentId: route.agentId, sessionKey: route.sessionKey, message });
+  const reachedFrom = { channel: msg.channel, to: msg.chatId, accountId: msg.accountId };
+  deps.recordRoute?.(route.agentId, route.sessionKey, reachedFrom);
+  // A direct message is also where the agent's owner was last: the main session's "last" route.
+  const main = mainSessionKey(route.agentId, deps.config().session?.mainKey);
+  if (direct && route.sessionKey !== main) deps.recordRoute?.(route.agentId, main, reachedFrom);
   deps.onRunStart?.();
   const pulse = () => void account.typing(msg.chatId).catch(() => {});
   pulse();

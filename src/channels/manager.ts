@@ -57,6 +57,7 @@ export interface ChannelManagerDeps {
   log(): Log;
   /** Test hook: faster backoff and stale checks. */
   timing?: Partial<SupervisorTiming>;
+  recordRoute?(agentId: string, sessionKey: string, route: { channel: string; to: string; accountId: string }): void;
 }
 
 interface AccountEntry {
@@ -184,6 +185,7 @@ export class ChannelManager {
         await sup.account.send({ to: msg.chatId, text, ...(replyTo ? { replyTo } : {}), ...(msg.threadId ? { threadId: msg.threadId } : {}) });
         sup.lastOutboundAt = Date.now();
       },
+      ...(this.deps.recordRoute ? { recordRoute: this.deps.recordRoute } : {}),
       onRunStart: () => entry.activeRuns++,
       onRunEnd: () => entry.activeRuns--,
     }).catch((err) => log.error(`${entry.channel}/${entry.settings.accountId}: inbound message ${msg.messageId} failed: ${(err as Error).message}`));

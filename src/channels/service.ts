@@ -35,6 +35,15 @@ export interface ChannelsDeps {
   engine: RunEngine;
   log(): { debug(m: string): void; info(m: string): void; warn(m: string): void; error(m: string): void };
   timing?: Partial<SupervisorTiming>;
+  /** Remembers where a session's last inbound message came from (the "last" delivery target). */
+  recordRoute?(agentId: string, sessionKey: string, route: LastRoute): void;
+}
+
+/** Where a session was last reached from: what `channel: "last"` delivers to. */
+export interface LastRoute {
+  channel: string;
+  to: string;
+  accountId: string;
 }
 
 const KNOWN = ["telegram"];

@@ -41,6 +41,7 @@ import { secretsMethods } from "./methods/secrets.js";
 import { cronMethods } from "./methods/cron.js";
 import { heartbeatMethods } from "./methods/heartbeat.js";
 import { Automation } from "../automation/automation.js";
+import { lastRouteOf } from "../automation/delivery.js";
 import { resolveHeartbeat } from "../automation/heartbeat-config.js";
 import { RunEngine } from "../agents/engine/engine.js";
 import { DedupeCache } from "../agents/engine/dedupe.js";
@@ -191,6 +192,7 @@ export class Gateway implements GatewayServices {
       engine: this.agents.engine,
       log: () => this.#logger!.child("channels"),
       ...(opts.channelTiming ? { timing: opts.channelTiming } : {}),
+      recordRoute: (agentId, sessionKey, route) => void this.#recordRoute(agentId, sessionKey, route),
     });
     // Hot reload: a changed `channels.<id>` restarts that channel only; health-monitor keys retime supervisors.
     const reconfigureChannels: HotReloadHandler = async ({ next }) => void (await this.channels.reconfigure(next));
@@ -204,6 +206,7 @@ export class Gateway implements GatewayServices {
       defaultAgentId: () => this.sessionDefaults().defaultAgentId,
       mainKey: () => this.sessionDefaults().mainKey,
       channels: () => (this as GatewayServices).channels,
+      lastRoute: async (agentId, sessionKey) => lastRouteOf(await this.agents.sessions.get(agentId, sessionKey)),
       log: () => this.#logger!.child("automation"),
       broadcast: (event, payload) => this.broadcaster.broadcast(event, payload),
     });
@@ -308,6 +311,19 @@ export class Gateway implements GatewayServices {
   /** True when the file at configPath is one the gateway wrote itself (for the reload watcher). */
   isOwnWrite(hash: string | null): boolean {
     return hash !== null && this.#ownWriteHashes.has(hash);
+  }
+
+  // The session's last route, without bumping its updatedAt (a route is not activity in it) and
+  // without an index write when it is unchanged.
+  async #recordRoute(agentId: string, sessionKey: string, route: { channel: string; to: string; accountId: string }): Promise<void> {
+    try {
+      const cur = await this.agents.sessions.get(agentId, sessionKey);
+      if (cur && cur.lastChannel === route.channel && cur.lastTo === route.to && cur.lastAccountId === route.accountId) return;
+      const fields = { lastChannel: route.channel, lastTo: route.to, lastAccountId: route.accountId };
+      await this.agents.sessions.patch(agentId, sessionKey, cur ? { ...fields, updatedAt: cur.updatedAt } : fields);
+    } catch (err) {
+      this.#logger?.child("channels").warn(`could not record the last route of ${sessionKey}: ${(err as Error).message}`);
+    }
   }
 
   sessionDefaults() {

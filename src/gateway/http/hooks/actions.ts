@@ -17,9 +17,9 @@ export interface AgentAction {
   agentId?: string;
   sessionKey?: string;
   idempotencyKey?: string;
-  /** Accepted and checked; not acted on yet (the reference also wakes the main session's heartbeat after the run). */
+  /** After the run, its summary goes to the main session; "now" also runs the heartbeat at once. */
   wakeMode: WakeMode;
-  /** Accepted and checked; delivery of the reply needs channels, which do not exist yet. */
+  /** Send the reply to a chat: `channel` ("last" = where the main session was last reached from) and `to`. */
   deliver: boolean;
   channel: string;
   to?: string;
