@@ -117,6 +117,16 @@ describe("hooks ingress", () => {
     expect(await bad.json()).toEqual({ ok: false, error: "text required" });
   });
 
+  it("a wake that arrives while a heartbeat runs is owed its own run, also right after the gateway started", async () => {
+    // The gateway starts its automation a moment after it listens; wakes before that still run.
+    await start({});
+    h!.fake.setBehavior({ text: "noted", delayMs: 40 });
+    await post("/wake", { text: "first thing" });
+    await providerSaw("System event: first thing");
+    await post("/wake", { text: "second thing" });
+    await providerSaw("System event: second thing");
+  });
+
   it("agent starts a run and returns its runId; the run's transcript exists", async () => {
     await start({});
     const res = await post("/agent", { message: "summarize the release", name: "GitHub" });

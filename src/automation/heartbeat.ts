@@ -47,6 +47,9 @@ const PREVIEW_CHARS = 200;
 export class HeartbeatRunner {
   #enabled = true;
   #started = false;
+  // Set by stop() only: a wake asked for before start() (the gateway starts automation shortly
+  // after it listens) is still owed its run; one after stop() is not.
+  #stopped = false;
   #timer: NodeJS.Timeout | undefined;
   readonly #due = new Map<string, { everyMs: number; dueAt: number }>();
   readonly #running = new Map<string, Promise<HeartbeatEvent>>();
@@ -65,12 +68,14 @@ export class HeartbeatRunner {
 
   start(now = Date.now()): void {
     this.#started = true;
+    this.#stopped = false;
     this.#due.clear();
     this.#arm(now);
   }
 
   stop(): void {
     this.#started = false;
+    this.#stopped = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
   }
@@ -140,7 +145,7 @@ export class HeartbeatRunner {
         this.deps.emit(event);
         const level = event.status === "failed" ? "warn" : "info";
         this.deps.log()[level](`heartbeat ${agentId} (${reason}): ${event.status}${event.why ? ` (${event.why})` : ""}`);
-        if (this.#again.delete(agentId) && this.#started) void this.requestNow(agentId, "wake");
+        if (this.#again.delete(agentId) && !this.#stopped) void this.requestNow(agentId, "wake");
         return event;
       });
     this.#running.set(agentId, p);
