@@ -23,9 +23,10 @@ const genScript = path.join(root, "build", "gen-validators.mjs");
 await build({ ...common, entryPoints: [path.join(root, "scripts/gen-validators.ts")], outfile: genScript, packages: "external" });
 const { generateValidators } = await import(pathToFileURL(genScript).href);
 const generated = generateValidators();
-await fs.writeFile(path.join(gen, "protocol-validators.js"), generated.protocol);
+for (const file of await fs.readdir(gen)) if (file.startsWith("protocol-validators")) await fs.rm(path.join(gen, file));
+for (const [file, source] of Object.entries(generated.protocolModules)) await fs.writeFile(path.join(gen, file), source);
 await fs.writeFile(path.join(gen, "config-validators.js"), generated.config);
-await fs.writeFile(path.join(gen, "precompiled.js"), 'import * as protocol from "./protocol-validators.js";\nexport const protocolValidators = protocol;\n');
+await fs.writeFile(path.join(gen, "precompiled.js"), generated.precompiled);
 await fs.writeFile(path.join(gen, "precompiled-config.js"), 'import * as config from "./config-validators.js";\nexport const configValidators = config;\n');
 
 const { createHash } = await import("node:crypto");
@@ -44,17 +45,19 @@ const precompiledPlugin = {
   },
 };
 await fs.rm(out, { recursive: true, force: true });
-await build({
+const bundle = await build({
   ...common,
   entryPoints: { openclaw: path.join(root, "src/cli/main.ts") },
   outdir: out,
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
   plugins: [precompiledPlugin],
-  metafile: false,
+  metafile: true,
 });
+// Which source modules each chunk holds (for startup-closure checks: test/startup-closure.e2e.test.ts).
+await fs.writeFile(path.join(root, "build", "meta.json"), JSON.stringify(bundle.metafile));
 // 3. The Control UI (Vite) into dist/control-ui, after the bundle step emptied dist/.
 const { buildUi } = await import("./build-ui.mjs");
 const uiLine = await buildUi();
 console.log(`build: ${uiLine}`);
-console.log(`build: ${generated.protocolIds.length} protocol validators + config validator precompiled; bundle in ${path.relative(root, out)}/ (${Math.round(performance.now() - t0)} ms)`);
+console.log(`build: ${generated.protocolIds.length} protocol validators (${Object.keys(generated.protocolModules).length} modules, the startup one loaded eagerly) + config validator precompiled; bundle in ${path.relative(root, out)}/ (${Math.round(performance.now() - t0)} ms)`);
