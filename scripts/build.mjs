@@ -6,6 +6,7 @@ import { build } from "esbuild";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { lazyWsBuiltins } from "./lazy-builtins.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const out = path.join(root, "dist");
@@ -44,18 +45,42 @@ const precompiledPlugin = {
     );
   },
 };
+// `gateway run` imports the server from its own build (below): the CLI bundle keeps the import.
+const SERVER_ENTRY = "chunks/gateway-server";
+const serverImportPlugin = {
+  name: "gateway-server",
+  setup(b) {
+    b.onResolve({ filter: /\/gateway\/run\.js$/ }, (args) =>
+      args.importer === path.join(root, "src", "cli", "commands", "gateway.ts") ? { path: "./gateway-server.js", external: true } : undefined,
+    );
+  },
+};
 await fs.rm(out, { recursive: true, force: true });
-const bundle = await build({
+const cli = await build({
   ...common,
   entryPoints: { openclaw: path.join(root, "src/cli/main.ts") },
   outdir: out,
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
-  plugins: [precompiledPlugin],
+  plugins: [precompiledPlugin, serverImportPlugin, lazyWsBuiltins],
   metafile: true,
 });
+const server = await build({
+  ...common,
+  entryPoints: { [SERVER_ENTRY]: path.join(root, "src/gateway/run.ts") },
+  outdir: out,
+  splitting: true,
+  chunkNames: "chunks/server-[name]-[hash]",
+  plugins: [precompiledPlugin, lazyWsBuiltins],
+  metafile: true,
+});
+// The server's startup path as one file (see scripts/merge-startup.mjs); no banner: the chunks carry theirs.
+const { mergeStartupChunks } = await import("./merge-startup.mjs");
+const { banner: _banner, ...withoutBanner } = common;
+const merged = await mergeStartupChunks({ root, metafile: server.metafile, entry: `dist/${SERVER_ENTRY}.js`, esbuildOptions: withoutBanner });
 // Which source modules each chunk holds (for startup-closure checks: test/startup-closure.e2e.test.ts).
-await fs.writeFile(path.join(root, "build", "meta.json"), JSON.stringify(bundle.metafile));
+const meta = { inputs: { ...cli.metafile.inputs, ...server.metafile.inputs }, outputs: { ...cli.metafile.outputs, ...merged.metafile.outputs } };
+await fs.writeFile(path.join(root, "build", "meta.json"), JSON.stringify(meta));
 // 3. The Control UI (Vite) into dist/control-ui, after the bundle step emptied dist/.
 const { buildUi } = await import("./build-ui.mjs");
 const uiLine = await buildUi();
