@@ -47,6 +47,9 @@ const NOT_AT_STARTUP = [
   /^src\/agents\/tools\//,
   /^src\/agents\/providers\/(adapters|fallback|openai-completions|openai-responses|anthropic-messages)\.ts$/,
   /^src\/gateway\/tls\/load-tls\.ts$/,
+  /^src\/secrets\/resolve-(exec|file)\.ts$/,
+  /^src\/config\/schema\.ts$/,
+  /^node_modules\/json5\//,
 ];
 // Node built-ins only a TLS gateway, a wss:// client or permessage-deflate need.
 const BUILTINS_NOT_AT_STARTUP = ["tls", "https", "zlib"];
