@@ -48,7 +48,6 @@ const NOT_AT_STARTUP = [
   /^src\/agents\/providers\/(adapters|fallback|openai-completions|openai-responses|anthropic-messages)\.ts$/,
   /^src\/gateway\/tls\/load-tls\.ts$/,
   /^src\/secrets\/resolve-(exec|file)\.ts$/,
-  /^src\/config\/schema\.ts$/,
   /^node_modules\/json5\//,
 ];
 // Node built-ins only a TLS gateway, a wss:// client or permessage-deflate need.
