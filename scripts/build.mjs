@@ -6,7 +6,7 @@ import { build } from "esbuild";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { lazyWsBuiltins } from "./lazy-builtins.mjs";
+import { lazyBuiltins } from "./lazy-builtins.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const out = path.join(root, "dist");
@@ -62,7 +62,7 @@ const cli = await build({
   outdir: out,
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
-  plugins: [precompiledPlugin, serverImportPlugin, lazyWsBuiltins],
+  plugins: [precompiledPlugin, serverImportPlugin, lazyBuiltins],
   metafile: true,
 });
 const server = await build({
@@ -71,7 +71,7 @@ const server = await build({
   outdir: out,
   splitting: true,
   chunkNames: "chunks/server-[name]-[hash]",
-  plugins: [precompiledPlugin, lazyWsBuiltins],
+  plugins: [precompiledPlugin, lazyBuiltins],
   metafile: true,
 });
 // The server's startup path as one file (see scripts/merge-startup.mjs); no banner: the chunks carry theirs.

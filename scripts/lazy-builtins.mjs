@@ -1,17 +1,19 @@
-// esbuild plugin: `ws` requires node:https and node:tls at its top, for client connections to
-// wss:// URLs only, and node:zlib for permessage-deflate; loading them costs ~10-15 ms at every
-// start of the gateway and the CLI. Inside `ws` they resolve to a stand-in that loads the real
-// module on first property access (ws reads `https.request`, `tls.connect` and `zlib.*` only
-// inside functions, when it opens a client connection or (de)compresses), so nothing changes
-// but when they load.
-const LAZY = new Set(["https", "tls", "zlib"]);
+// esbuild plugin: Node built-ins that dependencies require at their top but use only inside rarely
+// called functions resolve, for those dependencies, to a stand-in that loads the real module on
+// first property access. Loading them costs ~5-15 ms at every start of the gateway and the CLI:
+// - `ws`: https and tls (client connections to wss:// URLs: `https.request`, `tls.connect`) and
+//   zlib (permessage-deflate, only inside its methods);
+// - `commander`: child_process (`spawn`, only for executable subcommands, which we do not use).
+// Nothing changes but when they load.
+const LAZY = { ws: ["https", "tls", "zlib"], commander: ["child_process"] };
 
-export const lazyWsBuiltins = {
-  name: "lazy-ws-builtins",
+export const lazyBuiltins = {
+  name: "lazy-builtins",
   setup(b) {
-    b.onResolve({ filter: /^(node:)?(https|tls|zlib)$/ }, (args) => {
+    b.onResolve({ filter: /^(node:)?(https|tls|zlib|child_process)$/ }, (args) => {
       const name = args.path.replace(/^node:/, "");
-      if (!LAZY.has(name) || !/[\\/]node_modules[\\/]ws[\\/]/.test(args.importer)) return undefined;
+      const pkg = /[\\/]node_modules[\\/]([^\\/]+)[\\/]/.exec(args.importer)?.[1];
+      if (!pkg || !LAZY[pkg]?.includes(name)) return undefined;
       return { path: name, namespace: "lazy-builtin" };
     });
     b.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => ({
