@@ -45,6 +45,17 @@ const precompiledPlugin = {
     );
   },
 };
+// Our modules get TypeBox's builders through src/protocol/typebox-builders.ts, so the bundles keep
+// only the builders in use instead of all of TypeBox (see that file).
+const typeboxBuilders = path.join(root, "src", "protocol", "typebox-builders.ts");
+const typeboxPlugin = {
+  name: "typebox-builders",
+  setup(b) {
+    b.onResolve({ filter: /^@sinclair\/typebox$/ }, (args) =>
+      args.importer.startsWith(path.join(root, "src") + path.sep) && args.importer !== typeboxBuilders ? { path: typeboxBuilders } : undefined,
+    );
+  },
+};
 // `gateway run` imports the server from its own build (below): the CLI bundle keeps the import.
 const SERVER_ENTRY = "chunks/gateway-server";
 const serverImportPlugin = {
@@ -62,7 +73,7 @@ const cli = await build({
   outdir: out,
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
-  plugins: [precompiledPlugin, serverImportPlugin, lazyBuiltins],
+  plugins: [precompiledPlugin, serverImportPlugin, lazyBuiltins, typeboxPlugin],
   metafile: true,
 });
 const server = await build({
@@ -71,7 +82,7 @@ const server = await build({
   outdir: out,
   splitting: true,
   chunkNames: "chunks/server-[name]-[hash]",
-  plugins: [precompiledPlugin, lazyBuiltins],
+  plugins: [precompiledPlugin, lazyBuiltins, typeboxPlugin],
   metafile: true,
 });
 // The server's startup path as one file (see scripts/merge-startup.mjs); no banner: the chunks carry theirs.

@@ -49,6 +49,8 @@ const NOT_AT_STARTUP = [
   /^src\/gateway\/tls\/load-tls\.ts$/,
   /^src\/secrets\/resolve-(exec|file)\.ts$/,
   /^node_modules\/json5\//,
+  // TypeBox beyond the builders in use (src/protocol/typebox-builders.ts): e.g. Type.Extends' checker.
+  /^node_modules\/@sinclair\/typebox\/build\/esm\/type\/extends\//,
 ];
 // Node built-ins only a TLS gateway, a wss:// client or permessage-deflate need.
 const BUILTINS_NOT_AT_STARTUP = ["tls", "https", "zlib"];
@@ -136,5 +138,19 @@ describe("method params validators loaded on first use", () => {
     // ... and those calls are what loaded the group modules.
     const groups = [...sourcesOf(traced(gateway).all)].filter((m) => m.startsWith("build/generated/protocol-validators-")).sort();
     expect(groups).toEqual(["agents", "channels", "cron", "devices", "system"].map((g) => `build/generated/protocol-validators-${g}.js`));
+  });
+
+  // The bundle builds schemas with src/protocol/typebox-builders.ts instead of all of TypeBox.
+  it("serve the same schemas as the source (config.schema, tools.catalog)", async () => {
+    const payloads = async (url: string) => {
+      const { probe, res } = await connectProbe(url, connectParams({ auth: { token: TEST_TOKEN } }));
+      expect(res.ok).toBe(true);
+      const out = [(await probe.request("config.schema", {})).payload, (await probe.request("tools.catalog", {})).payload];
+      probe.close();
+      return JSON.stringify(out);
+    };
+    const built = await payloads(`ws://127.0.0.1:${port}`);
+    expect(built).toContain('"additionalProperties"');
+    expect(built).toBe(await payloads(inProcess.url));
   });
 });
