@@ -16,7 +16,7 @@ const t0 = performance.now();
 // CommonJS dependencies (ajv runtime helpers, pino) call require(); give the ESM bundle one.
 const banner = { js: "import { createRequire as __ocCreateRequire } from 'node:module'; const require = __ocCreateRequire(import.meta.url);" };
 // Whitespace and syntax are minified (parse time is startup time); names are kept for readable stack traces.
-const common = { bundle: true, platform: "node", format: "esm", target: "node20", banner, logLevel: "warning", legalComments: "none", minifyWhitespace: true, minifySyntax: true, keepNames: false, sourcemap: false };
+const common = { absWorkingDir: root, bundle: true, platform: "node", format: "esm", target: "node20", banner, logLevel: "warning", legalComments: "none", minifyWhitespace: true, minifySyntax: true, keepNames: false, sourcemap: false };
 
 // 1. Generate validators from the TypeBox schemas.
 await fs.mkdir(gen, { recursive: true });

@@ -17,6 +17,7 @@ import path from "node:path";
  */
 export async function mergeStartupChunks({ root, metafile, entry, esbuildOptions }) {
   const outputs = metafile.outputs;
+  if (!outputs[entry]) throw new Error(`merge-startup: ${entry} is not an output of this build`);
   // The static closure of the entry: what loads before the entry's code runs.
   const closure = new Set();
   const queue = [entry];
