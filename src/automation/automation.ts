@@ -8,10 +8,11 @@ import type { OpenClawConfig } from "../config/schema.js";
 import { unavailable } from "../errors.js";
 import type { SubsystemLogger } from "../logging/logger.js";
 import { GatewayEvents } from "../protocol/events.js";
-import { CronService, DEFAULT_MAX_CONCURRENT_RUNS } from "./cron-service.js";
+// The cron service (with croner, the job rules and the store) is imported when start() runs,
+// after the gateway listens: none of it is needed to answer the first clients.
+import type { CronService } from "./cron-service.js";
 import type { ChannelSender, LastRoute } from "./delivery.js";
 import { HeartbeatRunner, type HeartbeatEvent } from "./heartbeat.js";
-import { CronStore, DEFAULT_RUN_LOG_KEEP_LINES, DEFAULT_RUN_LOG_MAX_BYTES } from "./store.js";
 import { SystemEventQueue } from "./system-events.js";
 
 export type { HeartbeatEvent } from "./heartbeat.js";
@@ -91,6 +92,11 @@ export class Automation {
   }
 
   async #start(): Promise<void> {
+    this.#cron = undefined;
+    const [{ CronService, DEFAULT_MAX_CONCURRENT_RUNS }, { CronStore, DEFAULT_RUN_LOG_KEEP_LINES, DEFAULT_RUN_LOG_MAX_BYTES }] = await Promise.all([
+      import("./cron-service.js"),
+      import("./store.js"),
+    ]);
     const config = this.deps.config();
     const runLog = config.cron?.runLog ?? {};
     const store = new CronStore(resolveCronStorePath(config, this.deps.stateDir, this.deps.env), {
@@ -111,7 +117,6 @@ export class Automation {
       log: cronLog,
       emit: (payload) => this.deps.broadcast(GatewayEvents.cron, payload),
     });
-    this.#cron = undefined;
     try {
       await cron.start();
       this.#cron = cron;

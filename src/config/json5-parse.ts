@@ -1,14 +1,28 @@
 // JSON5 parsing that reports failures as a ConfigIssue with the file, line and column.
-import JSON5 from "json5";
+import { json5 } from "./json5-loader.js";
 import type { ConfigIssue } from "./errors.js";
 
 /** Result of parsing one config file's text. */
 export type Json5ParseResult = { ok: true; value: unknown } | { ok: false; issue: ConfigIssue };
 
+// Text that is plain JSON (what `config.set` and the CLI write) gives the same value from
+// JSON.parse, which needs no parser code loaded; anything else, or an error, is json5's to judge
+// (so is U+2028/U+2029 in a string, which json5 warns about).
+function parseText(text: string): unknown {
+  if (!/[\u2028\u2029]/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // not plain JSON
+    }
+  }
+  return json5().parse(text);
+}
+
 /** Parses JSON5 text; a syntax error becomes an issue naming `file`, line and column. */
 export function parseJson5(text: string, file: string): Json5ParseResult {
   try {
-    return { ok: true, value: JSON5.parse(text) };
+    return { ok: true, value: parseText(text) };
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
     const { lineNumber, columnNumber } = error as SyntaxError & { lineNumber?: number; columnNumber?: number };

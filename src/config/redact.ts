@@ -1,6 +1,6 @@
 // Keeps secrets out of what `config.get` returns, and puts them back when a client submits a
 // config that still carries the placeholders it was given.
-import JSON5 from "json5";
+import { json5 } from "./json5-loader.js";
 import { formatPath, getAtPath, type PathSegment } from "./dotpath.js";
 import type { ConfigIssue } from "./errors.js";
 import { isPlainObject, setOwn } from "./object-utils.js";
@@ -72,7 +72,7 @@ export function redactRaw(raw: string, config: unknown): string {
   const secrets = new Set<string>();
   collectSecrets(config, secrets);
   try {
-    collectSecrets(JSON5.parse(raw), secrets);
+    collectSecrets(json5().parse(raw), secrets);
   } catch {
     // Unparseable text still gets the secrets known from the resolved config removed.
   }
@@ -96,7 +96,7 @@ export function redactRaw(raw: string, config: unknown): string {
       const literal = raw.slice(i, end + 1);
       let value: unknown;
       try {
-        value = JSON5.parse(literal);
+        value = json5().parse(literal);
       } catch {
         value = undefined;
       }

@@ -3,7 +3,6 @@
 // test can run two gateways in one process.
 import { randomBytes, randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type Server } from "node:http";
-import https from "node:https";
 import type { Duplex } from "node:stream";
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from "node:perf_hooks";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -62,7 +61,7 @@ import { decide, diffConfigPaths, planReload, type HotAction, type ReloadPlan } 
 import { ConfigFileWatcher } from "./reload/watcher.js";
 import { formatSecretFailure } from "../secrets/resolve.js";
 import { SecretsRuntime, SecretsSnapshot } from "../secrets/snapshot.js";
-import { loadGatewayTls, type GatewayTls } from "./tls/load-tls.js";
+import type { GatewayTls } from "./tls/load-tls.js";
 
 export interface GatewayOptions {
   configPath: string;
@@ -148,6 +147,8 @@ export class Gateway implements GatewayServices {
   #proxies = new TrustedProxies([]);
   /** TLS material when gateway.tls.enabled: HTTPS and WSS on the one port. */
   #tls: GatewayTls | undefined;
+  /** node:https, loaded (with the TLS code) only for a gateway that serves TLS. */
+  #https: typeof import("node:https") | undefined;
   #logger: GatewayLogger | undefined;
   #log!: SubsystemLogger;
   #wsLog!: SubsystemLogger;
@@ -428,12 +429,15 @@ export class Gateway implements GatewayServices {
     const snapshot = await readConfigSnapshot(this.configPath, this.#env, { validationCache: true });
     const secrets = await this.#resolveSecrets(snapshot);
     const settings = await this.#resolveSettings(snapshot, secrets);
-    const tls = await loadGatewayTls(snapshot.config.gateway?.tls, {
+    // The TLS code (node:tls, node:https, selfsigned) loads only when TLS is on.
+    const tlsConfig = snapshot.config.gateway?.tls;
+    const tls = tlsConfig?.enabled !== true ? undefined : await (await import("./tls/load-tls.js")).loadGatewayTls(tlsConfig, {
       stateDir: this.stateDir,
       configPath: this.configPath,
       env: this.#env,
       bindHost: settings.bind.host,
     });
+    if (tls) this.#https ??= await import("node:https");
     // Activated only once every guard passed, so a refused restart keeps the running snapshot.
     this.secrets.activate(secrets);
     this.#snapshot = snapshot;
@@ -680,7 +684,7 @@ export class Gateway implements GatewayServices {
       const tls = this.#tls;
       // TLS on the same port: one https server with the very same request and upgrade handlers.
       const server: Server = tls
-        ? https.createServer({ ...httpOptions, key: tls.key, cert: tls.cert, ...(tls.ca ? { ca: tls.ca } : {}) }, handler)
+        ? this.#https!.createServer({ ...httpOptions, key: tls.key, cert: tls.cert, ...(tls.ca ? { ca: tls.ca } : {}) }, handler)
         : http.createServer(httpOptions, handler);
       if (tls) server.on("tlsClientError", (err: Error) => this.#log.debug(`tls handshake failed: ${err.message}`));
       server.on("upgrade", (req, socket, head) => this.#onUpgrade(req, socket, head));

@@ -1,14 +1,21 @@
-// Validators for protocol schemas: precompiled in the bundle, else compiled on first use (keeps
-// startup cheap), with error text formatted the way the reference formats ajv errors.
+// Validators for protocol schemas: precompiled in the bundle (the method params ones in modules
+// loaded on first use, see `ready()`), else compiled on first use (keeps startup cheap), with
+// error text formatted the way the reference formats ajv errors.
 import type { TSchema, Static } from "@sinclair/typebox";
 import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 import { createAjv } from "./ajv-loader.js";
-import { protocolValidators } from "./precompiled.js";
+import { lazyProtocolValidators, protocolValidators } from "./precompiled.js";
 
 export interface Validator<T> {
   (value: unknown): value is T;
   /** The formatted errors of the last failed check. */
   errorText(): string;
+  /**
+   * Undefined when the check can run now; else a promise that settles once its precompiled code
+   * is loaded (never rejects: if the load fails, the check compiles the schema instead). A check
+   * run before that compiles the schema, with the same result.
+   */
+  ready(): Promise<void> | undefined;
 }
 
 /** The ajv options every protocol validator is compiled with (also used by the build). */
@@ -47,6 +54,8 @@ export function formatValidationErrors(errors: ErrorObject[] | null | undefined)
 export function lazyValidator<S extends TSchema>(schema: S): Validator<Static<S>> {
   const id = (schema as { $id?: string }).$id;
   let compiled: ValidateFunction | undefined = id ? protocolValidators[id] : undefined;
+  let load = id && !compiled ? lazyProtocolValidators[id] : undefined;
+  let loading: Promise<void> | undefined;
   let lastErrors: ErrorObject[] | null | undefined;
   const fn = ((value: unknown) => {
     const check = (compiled ??= holder.compile(schema));
@@ -55,5 +64,14 @@ export function lazyValidator<S extends TSchema>(schema: S): Validator<Static<S>
     return ok;
   }) as Validator<Static<S>>;
   fn.errorText = () => formatValidationErrors(lastErrors);
+  fn.ready = () => {
+    if (compiled || !load) return undefined;
+    return (loading ??= load()
+      .then(
+        (m) => void (compiled ??= m[id!]),
+        () => undefined,
+      )
+      .then(() => void (load = undefined)));
+  };
   return fn;
 }

@@ -6,8 +6,6 @@ import type { SecretProviderConfig, SecretsConfig } from "../config/schema-secre
 import { collectSecretRefs, refIdProblem, DEFAULT_PROVIDER_ALIAS, type RefSite, type SecretSource } from "./refs.js";
 import type { IdOutcome, ResolveContext } from "./provider-types.js";
 import { resolveEnvBatch } from "./resolve-env.js";
-import { resolveFileBatch } from "./resolve-file.js";
-import { resolveExecBatch } from "./resolve-exec.js";
 
 /** A ref that could not be resolved: where, through which provider, and why. */
 export interface SecretFailure {
@@ -63,10 +61,11 @@ async function resolveBatch(provider: SecretProviderConfig, ids: string[], ctx: 
   switch (provider.source) {
     case "env":
       return resolveEnvBatch(ids, provider, ctx);
+    // File and exec resolvers (path checks, child processes) load only for configs that use them.
     case "file":
-      return resolveFileBatch(ids, provider, ctx);
+      return (await import("./resolve-file.js")).resolveFileBatch(ids, provider, ctx);
     case "exec":
-      return resolveExecBatch(ids, provider, ctx);
+      return (await import("./resolve-exec.js")).resolveExecBatch(ids, provider, ctx);
   }
 }
 

@@ -15,8 +15,9 @@ export interface CliProcess {
   kill(signal?: NodeJS.Signals): void;
 }
 
-export function spawnCli(args: string[], env: NodeJS.ProcessEnv): CliProcess {
-  const proc = spawn(process.execPath, [BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+/** `nodeArgs` go before the script (e.g. `--import` a preload). */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []): CliProcess {
+  const proc = spawn(process.execPath, [...nodeArgs, BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   const listeners = new Set<() => void>();

@@ -9,8 +9,8 @@ import type { SecretValues } from "../../secrets/values.js";
 import type { ChatMessage, ContentBlock, ToolSpec } from "../types.js";
 import { KeyedQueue, Semaphore } from "./concurrency.js";
 import { DedupeCache } from "./dedupe.js";
-import { executeRun } from "./run.js";
-import { RunResources } from "./run-resources.js";
+import type { executeRun } from "./run.js";
+import type { RunResources } from "./run-resources.js";
 import type { AbortReason, RunEvent, RunListener, RunResult } from "./run-events.js";
 
 export interface RunRequest {
@@ -112,7 +112,8 @@ export class RunEngine {
   readonly #active = new Map<string, RunHandle>();
   readonly #finished = new DedupeCache<RunResult>();
   readonly #watchers = new Set<(run: RunHandle) => void>();
-  readonly #resources = new RunResources();
+  /** The run machinery (model providers, tools, compaction): imported by the first run, not at startup. */
+  #runtime: Promise<{ executeRun: typeof executeRun; resources: RunResources }> | undefined;
   #accepting = true;
 
   constructor(private readonly deps: EngineDeps) {
@@ -173,6 +174,7 @@ export class RunEngine {
     let result: RunResult;
     try {
       release = await this.#semaphore.acquire(handle.signal);
+      const { executeRun, resources } = await this.#loadRuntime();
       handle.status = "running";
       result = await executeRun(
         {
@@ -194,7 +196,7 @@ export class RunEngine {
           sessions: this.deps.sessions,
           log: this.deps.log(),
           emit: (e) => handle.emit(e),
-          resources: this.#resources,
+          resources,
           signal: handle.signal,
           abortReason: () => handle.abortReason,
         },
@@ -224,6 +226,13 @@ export class RunEngine {
     this.#active.delete(handle.runId);
     this.#finished.set(handle.runId, result);
     handle.settle(result);
+  }
+
+  #loadRuntime(): Promise<{ executeRun: typeof executeRun; resources: RunResources }> {
+    return (this.#runtime ??= Promise.all([import("./run.js"), import("./run-resources.js")]).then(([run, res]) => ({
+      executeRun: run.executeRun,
+      resources: new res.RunResources(),
+    })));
   }
 
   /** Stops taking runs; waits up to `graceMs` for running ones, then aborts the rest. */

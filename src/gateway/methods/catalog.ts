@@ -2,7 +2,7 @@
 import { AgentIdentityParamsSchema, AgentsListParamsSchema, ModelsListParamsSchema, ToolsCatalogParamsSchema } from "../../protocol/methods-agents.js";
 import { listAgentIds } from "../../agents/agent-config.js";
 import { listCatalog } from "../../agents/providers/resolve.js";
-import { createTools, type ToolPolicy } from "../../agents/tools/index.js";
+import type { ToolPolicy } from "../../agents/tools/index.js";
 import { agentForSessionKey, invalidParams } from "./agent-support.js";
 import { defineMethod, type MethodDef } from "./registry.js";
 
@@ -41,11 +41,13 @@ export const catalogMethods: MethodDef[] = [
   defineMethod({
     name: "tools.catalog",
     params: ToolsCatalogParamsSchema,
-    handler(ctx, p) {
+    async handler(ctx, p) {
       const gw = ctx.gateway;
       const agentId = p.agentId ?? gw.sessionDefaults().defaultAgentId;
       const a = gw.agents.engine.agent(agentId);
       if (!a) throw invalidParams("tools.catalog", `unknown agent id "${agentId}"`);
+      // The tools (and what they import) load on the first catalog or run, not at startup.
+      const { createTools } = await import("../../agents/tools/index.js");
       const tools = createTools(a.tools as ToolPolicy).map((t) => ({ id: t.name, label: t.name, description: t.description, source: "core", parameters: t.parameters }));
       return { agentId, tools };
     },

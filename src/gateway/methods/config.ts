@@ -15,7 +15,6 @@ import { formatConfigIssue, type ConfigIssue } from "../../config/errors.js";
 import { parseJson5 } from "../../config/json5-parse.js";
 import { applyMergePatch } from "../../config/merge-patch.js";
 import { redactConfig, redactRaw, restoreRedacted } from "../../config/redact.js";
-import { configJsonSchema } from "../../config/schema.js";
 import { isPlainObject } from "../../config/object-utils.js";
 import { formatSecretFailure } from "../../secrets/resolve.js";
 import type { GatewayServices } from "../services.js";
@@ -165,6 +164,7 @@ export const configMethods: MethodDef[] = [
   defineMethod({
     name: "config.schema",
     params: ConfigSchemaParamsSchema,
-    handler: (ctx) => ({ schema: configJsonSchema(), version: ctx.gateway.version }),
+    // The config schema (and its TypeBox construction) loads on the first call, not at startup.
+    handler: async (ctx) => ({ schema: (await import("../../config/schema.js")).configJsonSchema(), version: ctx.gateway.version }),
   }),
 ];

@@ -52,6 +52,8 @@ export function defineMethod<S extends TSchema>(def: MethodDef<S>): MethodDef {
 
 export class MethodRegistry {
   readonly #methods = new Map<string, Entry>();
+  /** Set while a params validator is loading: later calls wait behind it, so they run in arrival order. */
+  #queue: Promise<void> | undefined;
 
   register(def: MethodDef): void {
     if (this.#methods.has(def.name)) throw new Error(`method registered twice: ${def.name}`);
@@ -85,6 +87,14 @@ export class MethodRegistry {
   }
 
   async invoke(name: string, rawParams: unknown, ctx: MethodContext): Promise<unknown> {
+    // The bundle loads a method family's params validators on its first call (startup cost).
+    const loading = this.#methods.get(name)?.validate.ready();
+    if (loading || this.#queue) {
+      const turn = Promise.all([this.#queue, loading]).then(() => undefined);
+      this.#queue = turn;
+      await turn;
+      if (this.#queue === turn) this.#queue = undefined;
+    }
     const entry = this.authorize(name, ctx.caller);
     const params = rawParams === undefined ? {} : rawParams;
     if (!entry.validate(params)) {

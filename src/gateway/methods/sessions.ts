@@ -10,7 +10,6 @@ import {
   SessionsSubscribeParamsSchema,
 } from "../../protocol/methods-agents.js";
 import { listAgentIds } from "../../agents/agent-config.js";
-import { compactHistory } from "../../agents/engine/compaction.js";
 import { resolveModelRef } from "../../agents/providers/resolve.js";
 import type { TranscriptEntry } from "../../agents/sessions/store.js";
 import { messageText } from "../../agents/sessions/convert.js";
@@ -156,6 +155,8 @@ export const sessionsMethods: MethodDef[] = [
       const ref = agent?.models[0];
       if (!ref) throw new GatewayError(ErrorCodes.UNAVAILABLE, `no model configured for agent "${agentId}"`);
       const model = resolveModelRef(ref, gw.config(), gw.env, gw.secrets);
+      // Compaction calls a model: the provider adapters load here (or with the first run), not at startup.
+      const { compactHistory } = await import("../../agents/engine/compaction.js");
       const result = await compactHistory({
         agentId,
         sessionKey: p.key,
