@@ -1,7 +1,7 @@
 // One agent run: prompt assembly, history, the streaming model turn, tool calls in a bounded
 // loop, and the transcript: the user turn is in the file before the model is called (its fsync
-// runs alongside the call, or is shared with the reply's, and must succeed before the run
-// reports an outcome), and partial text is kept when a run is aborted or fails mid-stream. HTTP callers may instead bring their
+// runs alongside the call and must succeed before anything the model said is stored), and
+// partial text is kept when a run is aborted or fails mid-stream. HTTP callers may instead bring their
 // own conversation (`context`, nothing stored) and their own function tools (`clientTools`): a
 // call to one of those ends the run and is handed back to the caller.
 import type { OpenClawConfig } from "../../config/schema.js";
@@ -20,13 +20,6 @@ import type { AbortReason, RunErrorKind, RunEvent, RunResult } from "./run-event
 import { compactHistory } from "./compaction.js";
 
 export const MAX_TOOL_STEPS = 12;
-
-/**
- * How long the user turn's fsync may wait to share one with the reply: a model that answers
- * within it costs the turn one fsync instead of two; a slower one gets the user turn synced
- * after this long, while it thinks. Either way the turn is in the file before the model is called.
- */
-export const USER_TURN_SYNC_DELAY_MS = 50;
 
 export interface RunInput {
   runId: string;
@@ -105,7 +98,7 @@ async function openTranscript(input: RunInput, sessions: SessionStore): Promise<
   return {
     sessionId: entry.sessionId,
     append: (messages) => sessions.append(agent.id, sessionKey, messages),
-    appendWritten: (messages) => sessions.appendWritten(agent.id, sessionKey, messages, { syncDelayMs: USER_TURN_SYNC_DELAY_MS }),
+    appendWritten: (messages) => sessions.appendWritten(agent.id, sessionKey, messages),
     patch: (fields) => sessions.patch(agent.id, sessionKey, fields),
   };
 }
@@ -193,9 +186,9 @@ export async function executeRun(input: RunInput, deps: RunDeps): Promise<RunRes
           deps.emit({ type: "usage", usage: ev.usage });
         } else if (ev.type === "stop") stopReason = ev.reason;
       }
-      await transcript.append([assistantEntry(stepText, calls, model, usage, calls.length ? "toolUse" : stopReason)]);
-      // Synced with that reply at the latest (same file, same or earlier fsync); a failure fails the run.
+      // Long done by now (a model call outlasts an fsync), but its failure must fail the run.
       if (step === 1) await userTurn.durable;
+      await transcript.append([assistantEntry(stepText, calls, model, usage, calls.length ? "toolUse" : stopReason)]);
       if (calls.length === 0) break;
       messages.push({ role: "assistant", content: stepText, toolCalls: calls });
       const results: TranscriptMessage[] = [];
@@ -227,12 +220,12 @@ export async function executeRun(input: RunInput, deps: RunDeps): Promise<RunRes
     deps.emit({ type: "end", text, stopReason, endedAt: Date.now() });
     return finish({ status: "ok", stopReason });
   } catch (err) {
+    // Whatever the run's outcome, its user turn is synced (or has failed to be) before it is told.
+    await userTurn.durable.catch(() => {});
     if (stepText || calls.length) {
       // Keep what the model had said when the run stopped.
       await transcript.append([assistantEntry(stepText, [], model, usage, deps.signal.aborted ? "aborted" : "error")]).catch(() => {});
     }
-    // Whatever the outcome, the user turn is synced (or has failed to be) before it is told.
-    await userTurn.durable.catch(() => {});
     if (deps.signal.aborted) {
       const reason = deps.abortReason();
       await transcript.patch({ abortedLastRun: true }).catch(() => {});

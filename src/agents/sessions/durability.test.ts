@@ -79,35 +79,6 @@ describe("appendWritten (the user turn, synced while the model is called)", () =
     await store.close();
   });
 
-  it("a held fsync is shared with the next append: two entries, one fsync, no wait for the delay", async () => {
-    const store = new SessionStore({ stateDir });
-    await store.append("main", "k", [userMessage("before")]);
-    const fsyncsBefore = store.stats.transcriptFsyncs;
-    // A delay far beyond the test's timeout: only the next append can end the wait.
-    const user = await store.appendWritten("main", "k", [userMessage("question")], { syncDelayMs: 60_000 });
-    const [reply] = await store.append("main", "k", [userMessage("answer")]);
-    expect(await user.durable).toEqual(user.entries);
-    expect(store.stats.transcriptFsyncs).toBe(fsyncsBefore + 1);
-    expect(reply!.parentId).toBe(user.entries[0]!.id);
-    const texts = (await store.readTranscript("main", "k")).map((e) => (e.type === "message" ? (e.message.content[0] as { text: string }).text : ""));
-    expect(texts).toEqual(["before", "question", "answer"]);
-    await store.close();
-  });
-
-  it("a held fsync happens after its delay when nothing else comes, and at once on flush", async () => {
-    const store = new SessionStore({ stateDir });
-    const alone = await store.appendWritten("main", "k", [userMessage("alone")], { syncDelayMs: 20 });
-    await alone.durable;
-    const held = await store.appendWritten("main", "k", [userMessage("held")], { syncDelayMs: 60_000 });
-    let synced = false;
-    void held.durable.then(() => (synced = true));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(synced).toBe(false);
-    await store.flush();
-    expect(synced).toBe(true);
-    await store.close();
-  });
-
   it("rejects (and never resolves written) when the append cannot happen", async () => {
     const store = new SessionStore({ stateDir });
     await expect(store.appendWritten("main", "bad key\n", [userMessage("x")])).rejects.toThrow(/invalid session key/);

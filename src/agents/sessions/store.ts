@@ -9,7 +9,7 @@ import { IndexFile } from "./index-file.js";
 import { isValidAgentId, isValidSessionId, isValidSessionKey } from "./keys.js";
 import { fileStamp, headerLine, sessionsDir, transcriptFile } from "./layout.js";
 import { entriesOf, parseTranscript, selectHistory } from "./transcript-read.js";
-import type { AppendOptions, UnstampedEntry } from "./transcript-writer.js";
+import type { UnstampedEntry } from "./transcript-writer.js";
 import { WriterPool } from "./writer-pool.js";
 import type {
   CompactionEntry,
@@ -197,18 +197,16 @@ export class SessionStore {
   /**
    * Like `append`, but resolves as soon as the messages are in the file (a killed gateway no
    * longer loses them), with `durable` settling once they are fsynced. Later appends to the same
-   * transcript are written after them and synced with or after them, so nothing later is durable
-   * first. `syncDelayMs` holds the fsync up to that long for the next append to share it.
+   * transcript are written after them and synced after them, so nothing later is durable first.
    */
   async appendWritten(
     agentId: string,
     sessionKey: string,
     messages: TranscriptMessage[],
-    opts: { syncDelayMs?: number } = {},
   ): Promise<{ entries: MessageEntry[]; durable: Promise<MessageEntry[]> }> {
     let onWritten!: (entries: TranscriptEntry[]) => void;
     const written = new Promise<TranscriptEntry[]>((resolve) => (onWritten = resolve));
-    const durable = this.write(agentId, sessionKey, this.messageItems(messages), { onWritten, ...opts }) as Promise<MessageEntry[]>;
+    const durable = this.write(agentId, sessionKey, this.messageItems(messages), onWritten) as Promise<MessageEntry[]>;
     // A failure before the write rejects `durable` and never calls onWritten.
     const entries = (await Promise.race([written, durable])) as MessageEntry[];
     return { entries, durable };
@@ -321,12 +319,12 @@ export class SessionStore {
     agentId: string,
     sessionKey: string,
     items: UnstampedEntry[],
-    opts: AppendOptions = {},
+    onWritten?: (entries: TranscriptEntry[]) => void,
   ): Promise<TranscriptEntry[]> {
     const index = await this.index(agentId, sessionKey);
     let entry: SessionIndexEntry | undefined;
     while (!(entry = this.live(index, agentId, sessionKey))) await this.resolve(agentId, sessionKey);
-    const written = await this.writers.get(this.transcriptPath(agentId, entry), () => this.header(agentId, entry.sessionId)).append(items, opts);
+    const written = await this.writers.get(this.transcriptPath(agentId, entry), () => this.header(agentId, entry.sessionId)).append(items, onWritten);
     const live = index.get(sessionKey);
     if (live?.sessionId === entry.sessionId) {
       live.updatedAt = Math.max(live.updatedAt ?? 0, this.now());

@@ -23,20 +23,9 @@ export interface WriterDeps {
   onIdle: (writer: TranscriptWriter) => void;
 }
 
-export interface AppendOptions {
-  /** Called with the stamped entries once they are in the file, before the fsync. */
-  onWritten?: (entries: TranscriptEntry[]) => void;
-  /**
-   * Hold this append's fsync up to this long for company: an append arriving meanwhile is
-   * written and covered by the same fsync (a run's user turn and its reply: one fsync, not two).
-   */
-  syncDelayMs?: number;
-}
-
 interface Pending {
   items: UnstampedEntry[];
   onWritten?: (entries: TranscriptEntry[]) => void;
-  syncDelayMs?: number;
   resolve: (entries: TranscriptEntry[]) => void;
   reject: (error: unknown) => void;
 }
@@ -60,8 +49,6 @@ export class TranscriptWriter {
   private knownLineCount = 0;
   private queue: Pending[] = [];
   private draining: Promise<void> | null = null;
-  // Ends a held fsync's wait early (an append arrived, or someone waits for the writer).
-  private wake: (() => void) | null = null;
 
   constructor(
     readonly file: string,
@@ -122,20 +109,16 @@ export class TranscriptWriter {
    * gets them as soon as they are in the file (a killed process no longer loses them; a power
    * cut still can until the promise resolves).
    */
-  append(items: UnstampedEntry[], opts: AppendOptions = {}): Promise<TranscriptEntry[]> {
+  append(items: UnstampedEntry[], onWritten?: (entries: TranscriptEntry[]) => void): Promise<TranscriptEntry[]> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ items, onWritten: opts.onWritten, syncDelayMs: opts.syncDelayMs, resolve, reject });
-      this.wake?.();
+      this.queue.push({ items, onWritten, resolve, reject });
       this.draining ??= this.drain();
     });
   }
 
-  /** Resolves when every queued append has settled (a held fsync is made at once). */
+  /** Resolves when every queued append has settled. */
   async whenIdle(): Promise<void> {
-    while (this.draining) {
-      this.wake?.();
-      await this.draining;
-    }
+    while (this.draining) await this.draining;
   }
 
   /** Waits for queued appends, then closes the file. */
@@ -152,19 +135,7 @@ export class TranscriptWriter {
           // Open first: appends arriving while the file opens join the first batch.
           const handle = await this.openHandle();
           batch = this.queue.splice(0);
-          const results = await this.writeBatch(handle, batch);
-          const delay = Math.min(...batch.map((p) => p.syncDelayMs ?? 0));
-          if (delay > 0 && this.queue.length === 0) await this.waitForAppend(delay);
-          // Whatever arrived meanwhile is written now and made durable by the same fsync.
-          while (this.queue.length > 0) {
-            const more = this.queue.splice(0);
-            batch.push(...more);
-            results.push(...(await this.writeBatch(handle, more)));
-          }
-          // The fsync is the slow part (milliseconds on a busy or small disk): never on this thread.
-          await handle.datasync();
-          this.deps.stats.transcriptFsyncs++;
-          batch.forEach((pending, i) => pending.resolve(results[i]!));
+          await this.writeBatch(handle, batch);
         } catch (error) {
           if (batch.length === 0) batch = this.queue.splice(0);
           for (const pending of batch) pending.reject(error);
@@ -178,8 +149,7 @@ export class TranscriptWriter {
     }
   }
 
-  /** Writes a batch's entries (no fsync) and tells each append's onWritten; returns them stamped. */
-  private async writeBatch(handle: FileHandle, batch: Pending[]): Promise<TranscriptEntry[][]> {
+  private async writeBatch(handle: FileHandle, batch: Pending[]): Promise<void> {
     // Someone else appended behind our back (an editor, another tool): re-read where the file
     // ends so our first line never fuses with a partial line of theirs. One fstat per batch;
     // it and the write below are made on this thread: both are cheap system calls (the write
@@ -215,19 +185,10 @@ export class TranscriptWriter {
     this.prefix = "";
     this.lastId = parentId;
     batch.forEach((pending, i) => pending.onWritten?.(results[i]!));
-    return results;
-  }
-
-  private waitForAppend(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wake = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
-    });
+    // The fsync is the slow part (milliseconds on a busy or small disk): never on this thread.
+    await handle.datasync();
+    this.deps.stats.transcriptFsyncs++;
+    batch.forEach((pending, i) => pending.resolve(results[i]!));
   }
 
   private async openHandle(): Promise<FileHandle> {
