@@ -49,15 +49,11 @@ import {
   track,
   wsClose,
   wsConnect,
-  bundleFakeProvider,
+  bundleFakeProvider, numberOption,
 } from "./lib.mjs";
 
 const args = process.argv.slice(2);
-const opt = (name, dflt, max) => {
-  const i = args.indexOf(name);
-  const v = i >= 0 ? Number(args[i + 1]) : NaN;
-  return Number.isFinite(v) && v > 0 ? Math.min(v, max) : dflt;
-};
+const opt = (name, dflt, max) => numberOption(args, name, dflt, max);
 const N = Math.round(opt("--n", 300, 100_000));
 const CONCURRENCY = Math.round(opt("--concurrency", 50, 1000));
 const ROTATE = Math.round(opt("--rotate", 20, 10_000));

@@ -10,14 +10,10 @@
 //   node bench/http.mjs [--seconds 3] [--pairs 2] [--connections 50]
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { ROOT, freePort, getHealth, machineInfo, now, readCpuMs, printJson, printTable, requireBuild, round, runBench, sleep, startGateway, stopChild, track } from "./lib.mjs";
+import { ROOT, freePort, getHealth, machineInfo, now, readCpuMs, printJson, printTable, requireBuild, round, runBench, sleep, startGateway, stopChild, track, numberOption } from "./lib.mjs";
 
 const args = process.argv.slice(2);
-const opt = (name, dflt, max) => {
-  const i = args.indexOf(name);
-  const v = i >= 0 ? Number(args[i + 1]) : NaN;
-  return Number.isFinite(v) && v > 0 ? Math.min(v, max) : dflt;
-};
+const opt = (name, dflt, max) => numberOption(args, name, dflt, max);
 const SECONDS = opt("--seconds", 3, 60);
 const PAIRS = Math.round(opt("--pairs", 2, 10));
 const CONNECTIONS = Math.round(opt("--connections", 50, 1000));

@@ -12,6 +12,13 @@ import WebSocket from "ws";
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const CLI = path.join(ROOT, "bin", "openclaw.mjs");
 export const HOST = "127.0.0.1"; // the only address any benchmark ever talks to
+
+/** `--name <n>` from `args`: a positive number, at most `max`, else `dflt`. */
+export function numberOption(args, name, dflt, max = Infinity) {
+  const i = args.indexOf(name);
+  const v = i >= 0 ? Number(args[i + 1]) : NaN;
+  return Number.isFinite(v) && v > 0 ? Math.min(v, max) : dflt;
+}
 export const TOKEN = "bench-token-0123456789abcdef";
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

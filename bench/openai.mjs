@@ -50,15 +50,11 @@ import {
   stats,
   stopChild,
   track,
-  bundleFakeProvider,
+  bundleFakeProvider, numberOption,
 } from "./lib.mjs";
 
 const args = process.argv.slice(2);
-const opt = (name, dflt, max) => {
-  const i = args.indexOf(name);
-  const v = i >= 0 ? Number(args[i + 1]) : NaN;
-  return Number.isFinite(v) && v > 0 ? Math.min(v, max) : dflt;
-};
+const opt = (name, dflt, max) => numberOption(args, name, dflt, max);
 const QUICK = args.includes("--quick");
 const MINUTES = opt("--minutes", QUICK ? 2 : 10, 60);
 const CONNECTIONS = Math.round(opt("--connections", 50, 1000));

@@ -13,14 +13,10 @@ import { spawn } from "node:child_process";
 import http from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { ROOT, bundleFakeProvider, machineInfo, makeTempDir, printJson, printTable, round, runBench, track } from "./lib.mjs";
+import { ROOT, bundleFakeProvider, machineInfo, makeTempDir, printJson, printTable, round, runBench, track, numberOption } from "./lib.mjs";
 
 const args = process.argv.slice(2);
-const opt = (name, dflt, max) => {
-  const i = args.indexOf(name);
-  const v = i >= 0 ? Number(args[i + 1]) : NaN;
-  return Number.isFinite(v) && v > 0 ? Math.min(v, max) : dflt;
-};
+const opt = (name, dflt, max) => numberOption(args, name, dflt, max);
 const SECONDS = opt("--seconds", 3, 30);
 const CONCURRENCY = Math.round(opt("--concurrency", 50, 500));
 const ROUNDS = Math.round(opt("--rounds", 2, 10));

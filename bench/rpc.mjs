@@ -4,14 +4,10 @@
 //   (a) pipelined: 16 requests kept in flight, 0.5 s warmup then ~3 s measured -> req/s
 //   (b) sequential: one at a time, same window -> req/s, p50/p99 latency
 //   node bench/rpc.mjs [--seconds 3] [--in-flight 16]
-import { machineInfo, driveRpc, printJson, printTable, requireBuild, round, runBench, startGateway, stats, wsClose, wsConnect } from "./lib.mjs";
+import { machineInfo, driveRpc, printJson, printTable, requireBuild, round, runBench, startGateway, stats, wsClose, wsConnect, numberOption } from "./lib.mjs";
 
 const args = process.argv.slice(2);
-const opt = (name, dflt, max) => {
-  const i = args.indexOf(name);
-  const v = i >= 0 ? Number(args[i + 1]) : NaN;
-  return Number.isFinite(v) && v > 0 ? Math.min(v, max) : dflt;
-};
+const opt = (name, dflt, max) => numberOption(args, name, dflt, max);
 const MEASURE_MS = opt("--seconds", 3, 60) * 1000;
 const IN_FLIGHT = Math.round(opt("--in-flight", 16, 1024));
 const WARMUP_MS = 500;

@@ -1,26 +1,21 @@
 // The operator CLI as a child process against a real gateway process.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, spawnCli, type CliProcess } from "./helpers/cli-process.js";
-import { freePort, localConfig, makeTempState, TEST_TOKEN, type TempState } from "./helpers/temp-state.js";
+import { runCli, startGatewayChild, type CliProcess, type GatewayChild } from "./helpers/cli-process.js";
+import { freePort, makeTempState, TEST_TOKEN, type TempState } from "./helpers/temp-state.js";
 
 let state: TempState;
 let port: number;
 let gateway: CliProcess;
 let env: NodeJS.ProcessEnv;
+let child: GatewayChild;
 
 beforeAll(async () => {
-  port = await freePort();
-  state = await makeTempState(localConfig({}, { port }));
+  child = await startGatewayChild();
+  ({ state, port, gateway } = child);
   env = state.env;
-  gateway = spawnCli(["gateway"], env);
-  await gateway.waitFor(/listening on/);
 });
 afterAll(async () => {
-  if (gateway.proc.exitCode === null) {
-    gateway.kill("SIGKILL");
-    await gateway.exited;
-  }
-  await state.cleanup();
+  await child.stop();
 });
 
 describe("read commands", () => {

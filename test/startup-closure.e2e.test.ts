@@ -6,9 +6,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawnCli, type CliProcess } from "./helpers/cli-process.js";
+import { startGatewayChild, type CliProcess, type GatewayChild } from "./helpers/cli-process.js";
 import { startGateway, type RunningGateway } from "./helpers/in-process.js";
-import { freePort, localConfig, makeTempState, TEST_TOKEN, type TempState } from "./helpers/temp-state.js";
+import { TEST_TOKEN, type TempState } from "./helpers/temp-state.js";
 import { connectProbe, connectParams } from "./helpers/ws-probe.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -58,19 +58,14 @@ const BUILTINS_NOT_AT_STARTUP = ["tls", "https", "zlib"];
 let state: TempState;
 let port: number;
 let gateway: CliProcess;
+let child: GatewayChild;
 
 beforeAll(async () => {
-  port = await freePort();
-  state = await makeTempState(localConfig({}, { port }));
-  gateway = spawnCli(["gateway"], state.env, ["--import", TRACER]);
-  await gateway.waitFor(/listening on/);
+  child = await startGatewayChild(["--import", TRACER]);
+  ({ state, port, gateway } = child);
 });
 afterAll(async () => {
-  if (gateway.proc.exitCode === null) {
-    gateway.kill("SIGKILL");
-    await gateway.exited;
-  }
-  await state.cleanup();
+  await child.stop();
 });
 
 describe("startup closure of the built gateway", () => {

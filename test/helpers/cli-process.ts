@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort, localConfig, makeTempState, type TempState } from "./temp-state.js";
 
 export const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/openclaw.mjs");
 
@@ -76,4 +77,32 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs =
   const { code } = await p.exited;
   clearTimeout(timer);
   return { code, stdout: p.stdout(), stderr: p.stderr(), output: p.output() };
+}
+
+/** A `gateway` child process on a fresh temp state and port, for a test file's beforeAll/afterAll. */
+export interface GatewayChild {
+  state: TempState;
+  port: number;
+  gateway: CliProcess;
+  /** Kills the gateway if it still runs and removes the state. */
+  stop(): Promise<void>;
+}
+
+export async function startGatewayChild(nodeArgs: string[] = []): Promise<GatewayChild> {
+  const port = await freePort();
+  const state = await makeTempState(localConfig({}, { port }));
+  const gateway = spawnCli(["gateway"], state.env, nodeArgs);
+  await gateway.waitFor(/listening on/);
+  return {
+    state,
+    port,
+    gateway,
+    async stop() {
+      if (gateway.proc.exitCode === null) {
+        gateway.kill("SIGKILL");
+        await gateway.exited;
+      }
+      await state.cleanup();
+    },
+  };
 }
