@@ -2,6 +2,7 @@
 // mention gating), routing to an agent and session, one engine run with a typing indicator
 // while it goes, and the reply sent back threaded to the message it answers.
 import type { RunEngine } from "../agents/engine/engine.js";
+import type { LastRoute } from "../automation/delivery.js";
 import type { OpenClawConfig } from "../config/schema.js";
 import { mainSessionKey } from "../agents/sessions/keys.js";
 import { decideAccess } from "./access.js";
@@ -21,7 +22,7 @@ export interface InboundDeps {
   onRunStart?(): void;
   onRunEnd?(): void;
   /** Remembers the chat as a session's last route (hooks and heartbeats deliver "last" there). */
-  recordRoute?(agentId: string, sessionKey: string, route: { channel: string; to: string; accountId: string }): void;
+  recordRoute?(agentId: string, sessionKey: string, route: LastRoute): void;
 }
 
 export function pairingMessage(channel: string, senderId: string, code: string): string {

@@ -4,6 +4,7 @@
 // answers channels.status and /readyz, and restarts only the channel whose config changed.
 import type { SecretValues } from "../secrets/values.js";
 import type { RunEngine } from "../agents/engine/engine.js";
+import type { LastRoute } from "../automation/delivery.js";
 import { DedupeCache } from "../agents/engine/dedupe.js";
 import type { OpenClawConfig } from "../config/schema.js";
 import { invalidRequest, Messages, unavailable } from "../errors.js";
@@ -57,7 +58,7 @@ export interface ChannelManagerDeps {
   log(): Log;
   /** Test hook: faster backoff and stale checks. */
   timing?: Partial<SupervisorTiming>;
-  recordRoute?(agentId: string, sessionKey: string, route: { channel: string; to: string; accountId: string }): void;
+  recordRoute?(agentId: string, sessionKey: string, route: LastRoute): void;
 }
 
 interface AccountEntry {

@@ -3,6 +3,7 @@
 // answers channels.status without loading any of it.
 import type { SecretValues } from "../secrets/values.js";
 import type { RunEngine } from "../agents/engine/engine.js";
+import type { LastRoute } from "../automation/delivery.js";
 import type { OpenClawConfig } from "../config/schema.js";
 import { invalidRequest, Messages } from "../errors.js";
 import type { HttpStage } from "../gateway/http/router.js";
@@ -37,13 +38,6 @@ export interface ChannelsDeps {
   timing?: Partial<SupervisorTiming>;
   /** Remembers where a session's last inbound message came from (the "last" delivery target). */
   recordRoute?(agentId: string, sessionKey: string, route: LastRoute): void;
-}
-
-/** Where a session was last reached from: what `channel: "last"` delivers to. */
-export interface LastRoute {
-  channel: string;
-  to: string;
-  accountId: string;
 }
 
 const KNOWN = ["telegram"];

@@ -40,7 +40,7 @@ import { secretsMethods } from "./methods/secrets.js";
 import { cronMethods } from "./methods/cron.js";
 import { heartbeatMethods } from "./methods/heartbeat.js";
 import { Automation } from "../automation/automation.js";
-import { lastRouteOf } from "../automation/delivery.js";
+import { lastRouteOf, type LastRoute } from "../automation/delivery.js";
 import { resolveHeartbeat } from "../automation/heartbeat-config.js";
 import { RunEngine } from "../agents/engine/engine.js";
 import { DedupeCache } from "../agents/engine/dedupe.js";
@@ -316,7 +316,7 @@ export class Gateway implements GatewayServices {
 
   // The session's last route, without bumping its updatedAt (a route is not activity in it) and
   // without an index write when it is unchanged.
-  async #recordRoute(agentId: string, sessionKey: string, route: { channel: string; to: string; accountId: string }): Promise<void> {
+  async #recordRoute(agentId: string, sessionKey: string, route: LastRoute): Promise<void> {
     try {
       const cur = await this.agents.sessions.get(agentId, sessionKey);
       if (cur && cur.lastChannel === route.channel && cur.lastTo === route.to && cur.lastAccountId === route.accountId) return;

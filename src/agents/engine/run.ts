@@ -149,20 +149,22 @@ export async function executeRun(input: RunInput, deps: RunDeps): Promise<RunRes
     const clientNames = new Set((input.clientTools ?? []).map((t) => t.name));
     const specs = clientNames.size ? [...agentSpecs.filter((t) => !clientNames.has(t.name)), ...input.clientTools!] : agentSpecs;
     const toolNames = tools.map((t) => t.name);
+    const systemPrompt = (summary?: string) =>
+      buildSystemPrompt({ agent, extraSystemPrompt: input.extraSystemPrompt, summary, toolNames, bootstrap: deps.resources.bootstrap });
     let messages: ChatMessage[];
     let system: string;
     if (input.context) {
       messages = [...input.context];
-      system = await buildSystemPrompt({ agent, extraSystemPrompt: input.extraSystemPrompt, toolNames, bootstrap: deps.resources.bootstrap });
+      system = await systemPrompt();
     } else {
       let history = await deps.sessions.history(agent.id, sessionKey);
-      system = await buildSystemPrompt({ agent, extraSystemPrompt: input.extraSystemPrompt, summary: history.summary, toolNames, bootstrap: deps.resources.bootstrap });
+      system = await systemPrompt(history.summary);
       messages = toChatMessages(history.messages);
       const budget = Math.floor(chain[0]!.contextWindow * 0.8);
       if (estimateTokens(system + JSON.stringify(messages)) > budget) {
         await compactHistory({ agentId: agent.id, sessionKey, sessions: deps.sessions, model: chain[0]!, signal: deps.signal, keepLastTokens: Math.floor(budget / 2), log: deps.log });
         history = await deps.sessions.history(agent.id, sessionKey);
-        system = await buildSystemPrompt({ agent, extraSystemPrompt: input.extraSystemPrompt, summary: history.summary, toolNames, bootstrap: deps.resources.bootstrap });
+        system = await systemPrompt(history.summary);
         messages = toChatMessages(history.messages);
       }
     }

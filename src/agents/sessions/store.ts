@@ -223,7 +223,8 @@ export class SessionStore {
 
   /** The transcript's known entries in order; with `limit`, only the last `limit` messages. */
   async readTranscript(agentId: string, sessionKey: string, opts: { limit?: number } = {}): Promise<TranscriptEntry[]> {
-    const entries = parseTranscript(await this.readText(agentId, sessionKey));
+    const file = await this.transcriptFileOf(agentId, sessionKey);
+    const entries = parseTranscript(file ? await readTextIfAny(file) : "");
     if (opts.limit === undefined) return entries;
     const messages = entries.filter((e) => e.type === "message");
     return opts.limit > 0 ? messages.slice(-opts.limit) : [];
@@ -235,14 +236,17 @@ export class SessionStore {
    * its user turn through it, and its size check saw no foreign write), else read from disk.
    */
   async history(agentId: string, sessionKey: string): Promise<SessionHistory> {
-    const index = await this.index(agentId, sessionKey);
-    await this.creating.get(`${agentId}\0${sessionKey}`)?.catch(() => {});
-    const entry = index.get(sessionKey);
+    const file = await this.transcriptFileOf(agentId, sessionKey);
+    if (!file) return selectHistory([]);
+    const writer = this.writers.peek(file);
     // The writer's parsed copy: only lines appended since the last read are parsed again.
-    const parsed = entry ? this.writers.peek(this.transcriptPath(agentId, entry))?.knownParsed() : null;
+    const parsed = writer?.knownParsed();
     if (parsed) return selectHistory(entriesOf(parsed));
-    return selectHistory(parseTranscript(await this.readText(agentId, sessionKey, true)));
+    const text = await readTextIfAny(file);
+    writer?.offerText(text);
+    return selectHistory(parseTranscript(text));
   }
+
 
   /** Writes pending index changes and waits for queued transcript appends. */
   async flush(): Promise<void> {
@@ -337,24 +341,14 @@ export class SessionStore {
     return headerLine(sessionId, this.workspaceDir(agentId), this.now());
   }
 
-  private async readText(agentId: string, sessionKey: string, useWriterCopy = false): Promise<string> {
+  /** The session's transcript path once any create or reset of it is done; undefined for no session. */
+  private async transcriptFileOf(agentId: string, sessionKey: string): Promise<string | undefined> {
     const index = await this.index(agentId, sessionKey);
     await this.creating.get(`${agentId}\0${sessionKey}`)?.catch(() => {});
     const entry = index.get(sessionKey);
-    if (!entry) return "";
-    const file = this.transcriptPath(agentId, entry);
-    const writer = useWriterCopy ? this.writers.peek(file) : undefined;
-    const known = writer?.knownText();
-    if (known != null) return known;
-    try {
-      const text = await readFile(file, "utf8");
-      writer?.offerText(text);
-      return text;
-    } catch (error) {
-      if (isNotFound(error)) return "";
-      throw error;
-    }
+    return entry ? this.transcriptPath(agentId, entry) : undefined;
   }
+
 
   private async agentIds(): Promise<string[]> {
     const ids = new Set(this.indexes.keys());
@@ -366,5 +360,15 @@ export class SessionStore {
       if (!isNotFound(error)) throw error;
     }
     return [...ids];
+  }
+}
+
+// A transcript that does not exist (yet) reads as empty.
+async function readTextIfAny(file: string): Promise<string> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    if (isNotFound(error)) return "";
+    throw error;
   }
 }

@@ -65,14 +65,10 @@ export class TranscriptWriter {
   }
 
   /**
-   * The file's text as of the last completed batch, if the writer knows it: the file is open, no
-   * foreign write was seen (same size check as appends) and it is not over MAX_KNOWN_TEXT.
+   * The file's entry lines as of the last completed batch, if the writer knows the file's text:
+   * it is open, no foreign write was seen (same size check as appends) and it is not over
+   * MAX_KNOWN_TEXT. The array grows with later appends: read it at once, never change it.
    */
-  knownText(): string | null {
-    return this.handle ? this.known : null;
-  }
-
-  /** `knownText()` as parsed entry lines. The array grows with later appends: read it at once, never change it. */
   knownParsed(): ParsedLine[] | null {
     if (!this.handle || this.known === null) return null;
     if (this.knownLines === null) {
