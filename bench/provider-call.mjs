@@ -41,6 +41,31 @@ async function bundleTransport() {
 }
 
 const body = { model: "fake-model", messages: [{ role: "user", content: "hi" }], stream: true, stream_options: { include_usage: true } };
+const jsonBody = { model: "fake-model", messages: [{ role: "user", content: "hi" }] };
+
+// The same calls without streaming (what a non-stream run needs): one JSON answer, counted as 3
+// "chunks" when it carries the text, so the check in measure() holds for both.
+function rawJsonClient(url) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const target = new URL(`${url}/v1/chat/completions`);
+  const payload = JSON.stringify(jsonBody);
+  return () =>
+    new Promise((resolve, reject) => {
+      const req = http.request(target, { method: "POST", agent, headers: { "content-type": "application/json", authorization: "Bearer k", "content-length": Buffer.byteLength(payload) } }, (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c) => (text += c));
+        res.on("end", () => resolve(JSON.parse(text).choices[0].message.content ? 3 : 0));
+      });
+      req.on("error", reject);
+      req.end(payload);
+    });
+}
+
+function sdkJsonClient(OpenAI, url, fetch) {
+  const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: "k", maxRetries: 0, ...(fetch ? { fetch } : {}) });
+  return async () => ((await client.chat.completions.create(jsonBody)).choices[0].message.content ? 3 : 0);
+}
 
 function rawClient(url) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
@@ -93,7 +118,10 @@ await runBench("provider-call", async () => {
   const url = await startProvider();
   const { default: OpenAI } = await import("openai");
   const { createHttpTransport } = await bundleTransport();
-  const clients = { raw: rawClient(url), "sdk-fetch": sdkClient(OpenAI, url), "sdk-gateway": sdkClient(OpenAI, url, createHttpTransport().fetch) };
+  const clients = { raw: rawClient(url), "sdk-fetch": sdkClient(OpenAI, url), "sdk-gateway": sdkClient(OpenAI, url, createHttpTransport().fetch),
+    "raw-json": rawJsonClient(url),
+    "sdk-gateway-json": sdkJsonClient(OpenAI, url, createHttpTransport().fetch),
+  };
   const results = Object.fromEntries(Object.keys(clients).map((k) => [k, { conc: [], one: [] }]));
   for (let r = 0; r < ROUNDS; r++) {
     for (const [name, call] of Object.entries(clients)) {

@@ -114,6 +114,8 @@ describe("chat completions", () => {
     expect(data).toMatchObject({ object: "chat.completion", model: "openclaw/default", choices: [{ index: 0, message: { role: "assistant", content: "Hello from fake." }, finish_reason: "stop" }] });
     expect(data.usage).toEqual({ prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 });
     expect(lastModelRequest().body.max_tokens ?? lastModelRequest().body.max_completion_tokens).toBe(100);
+      // Nobody watches this answer as it comes, so the model is asked for it whole.
+    expect(lastModelRequest().body.stream).not.toBe(true);
   });
 
   it("streams: role chunk first, deltas concatenate to the text, then the finish chunk", async () => {
@@ -126,6 +128,7 @@ describe("chat completions", () => {
     expect(chunks.filter((c) => c.choices[0]?.delta.content).length).toBe(4);
     expect(chunks.at(-1)!.choices[0]).toEqual({ index: 0, delta: {}, finish_reason: "stop" });
     expect(chunks.every((c) => c.object === "chat.completion.chunk" && c.model === "openclaw" && !("usage" in c))).toBe(true);
+     expect(lastModelRequest().body.stream).toBe(true);
   });
 
   it("sends the usage chunk (choices: []) last when include_usage is set", async () => {

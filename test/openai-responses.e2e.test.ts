@@ -54,6 +54,8 @@ describe("POST /v1/responses", () => {
     expect(r.output[0]).toMatchObject({ type: "message", id: expect.stringMatching(/^msg_/), status: "completed", role: "assistant" });
     expect(r.usage).toEqual({ input_tokens: 7, input_tokens_details: { cached_tokens: 0 }, output_tokens: 3, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 10 });
     expect(conversation()).toEqual(["user: hello"]);
+    // A non-stream answer is asked of the model whole.
+    expect(lastModelRequest().body.stream).not.toBe(true);
   });
 
   it("sends instructions and system items to the system prompt; says so when the model is silent", async () => {

@@ -68,6 +68,12 @@ export interface StreamRequest {
   tools?: ToolSpec[];
   maxTokens?: number;
   signal: AbortSignal;
+  /**
+   * False when nobody watches the text as it comes (a non-stream HTTP answer): the adapter may ask
+   * the provider for the whole answer in one response instead of a stream, which costs both
+   * sides far less per call. The events are the same, the text in one delta. Default true.
+   */
+  incremental?: boolean;
 }
 
 /** The one interface every provider adapter implements. */

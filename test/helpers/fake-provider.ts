@@ -21,7 +21,7 @@ export interface FakeReply {
   text?: string;
   /** Text deltas (default 3). */
   deltas?: number;
-  /** Pause before each delta or argument fragment. */
+  /** Pause before each delta or argument fragment (a non-stream answer waits as long as its text deltas would). */
   delayMs?: number;
   toolCalls?: FakeToolCall[];
   usage?: { input: number; output: number };
@@ -212,7 +212,16 @@ function renderReply(api: ApiKind, body: any, reply: FakeReply, res: http.Server
   if (reply.status) return sendError(api, reply, res);
   if (reply.hang) return; // stays open until the client or close() ends it
   const p = plan(api, body, reply);
-  if (!body?.stream) return sendJson(res, 200, api === "chat" ? chatFinal(p) : api === "responses" ? responsesFinal(p) : messagesFinal(p));
+  if (!body?.stream) {
+    const whole = api === "chat" ? chatFinal(p) : api === "responses" ? responsesFinal(p) : messagesFinal(p);
+    // A slow model answering without streaming: silent for as long as its deltas would take.
+    if (reply.delayMs) {
+      const timer = setTimeout(() => res.destroyed || sendJson(res, 200, whole), reply.delayMs * p.pieces.length);
+      res.once("close", () => clearTimeout(timer));
+      return;
+    }
+    return sendJson(res, 200, whole);
+  }
   const frames = api === "chat" ? chatFrames(p, body) : api === "responses" ? responsesFrames(p) : messagesFrames(p);
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
   // The common case goes out in one write: the throughput benchmark leans on this path.

@@ -28,6 +28,11 @@ export interface RunRequest {
   clientTools?: ToolSpec[];
   maxTokens?: number;
   /**
+   * False when nobody needs the text as it comes (a non-stream HTTP answer): the model may be
+   * asked for its whole answer at once (StreamRequest.incremental). Events are the same.
+   */
+  incremental?: boolean;
+  /**
    * A background run (heartbeat): its chat deltas are held back, and a reply this calls silent
    * ends with a message-less `final` (spec 3.3, "a suppressed heartbeat").
    */
@@ -188,6 +193,7 @@ export class RunEngine {
           ...(req.context ? { context: req.context } : {}),
           ...(req.clientTools ? { clientTools: req.clientTools } : {}),
           ...(req.maxTokens ? { maxTokens: req.maxTokens } : {}),
+          ...(req.incremental === false ? { incremental: false } : {}),
         },
         {
           config: this.deps.config(),

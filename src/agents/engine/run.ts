@@ -35,6 +35,8 @@ export interface RunInput {
   /** Function tools the caller executes itself. */
   clientTools?: ToolSpec[];
   maxTokens?: number;
+  /** False: the model may answer in one piece (see RunRequest.incremental). */
+  incremental?: boolean;
 }
 
 export interface RunDeps {
@@ -172,7 +174,14 @@ export async function executeRun(input: RunInput, deps: RunDeps): Promise<RunRes
     for (let step = 1; ; step++) {
       stepText = "";
       calls = [];
-      const req = { system, messages, tools: step <= MAX_TOOL_STEPS ? specs : [], signal: deps.signal, ...(input.maxTokens ? { maxTokens: input.maxTokens } : {}) };
+      const req = {
+        system,
+        messages,
+        tools: step <= MAX_TOOL_STEPS ? specs : [],
+        signal: deps.signal,
+        ...(input.maxTokens ? { maxTokens: input.maxTokens } : {}),
+        ...(input.incremental === false ? { incremental: false } : {}),
+      };
       for await (const ev of streamWithFallback(chain, req)) {
         if (ev.type === "model") {
           model = ev.model;

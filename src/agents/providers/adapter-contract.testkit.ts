@@ -187,3 +187,92 @@ export function describeAdapterContract(api: ProviderApi, create: (opts: Adapter
 function neverAborted(): AbortSignal {
   return new AbortController().signal;
 }
+
+/**
+ * What an adapter that can answer whole (StreamRequest.incremental false) owes the run engine:
+ * one non-stream call, the same events with the text in one delta, the same error mapping, and a
+ * limit of its own (wholeTimeoutMs) instead of the idle timeout a silent whole answer would trip.
+ */
+export function describeWholeAnswerContract(api: ProviderApi, create: (opts: AdapterOptions) => ProviderAdapter): void {
+  describe(`${api} adapter, whole answers (incremental: false)`, () => {
+    let fp: FakeProvider;
+    const adapter = create({ timeoutMs: 15_000 });
+    const user = (text: string) => [{ role: "user" as const, content: text }];
+    const run = (over: Partial<ResolvedModel> = {}, signal = neverAborted(), a = adapter) =>
+      a.stream({ model: fakeModel(fp, api, over), system: "be brief", messages: user("hi"), signal, incremental: false });
+
+    beforeAll(async () => {
+      fp = await startFakeProvider();
+    });
+    afterAll(() => fp.close());
+    beforeEach(() => fp.setBehavior({}));
+
+    it("asks without streaming and yields the whole text, usage and stop", async () => {
+      fp.script({ text: "one two three", deltas: 3, usage: { input: 7, output: 3 } });
+      const events = await collect(run({ headers: { "x-custom": "yes" } }));
+      expect(events).toEqual([
+        { type: "text-delta", text: "one two three" },
+        { type: "usage", usage: { input: 7, output: 3 } },
+        { type: "stop", reason: "stop" },
+      ]);
+      const rec = fp.requests.at(-1)!;
+      expect(rec.body.stream).not.toBe(true);
+      expect(rec.body).not.toHaveProperty("stream_options");
+      expect(rec.body).toMatchObject({ model: "fake-model" });
+      expect(rec.headers["x-custom"]).toBe("yes");
+    });
+
+    it("yields tool calls with parsed arguments and stops for them", async () => {
+      const args = { city: "Paris", days: [1, 2] };
+      fp.script({ text: "Let me check.", toolCalls: [{ id: "call_1", name: "get_weather", arguments: args }, { id: "call_2", name: "b", arguments: '{"x": 1' }] });
+      const events = await collect(run());
+      expect(events.filter((e) => e.type === "tool-call")).toEqual([
+        { type: "tool-call", call: { id: "call_1", name: "get_weather", arguments: args } },
+        { type: "tool-call", call: { id: "call_2", name: "b", arguments: { _raw: '{"x": 1' } } },
+      ]);
+      expect(events.filter((e) => e.type === "text-delta")).toEqual([{ type: "text-delta", text: "Let me check." }]);
+      expect(events.at(-1)).toEqual({ type: "stop", reason: "tool_calls" });
+    });
+
+    it("normalises a max-tokens stop to length", async () => {
+      fp.script({ text: "cut", stopReason: "length" });
+      expect((await collect(run())).at(-1)).toEqual({ type: "stop", reason: "length" });
+    });
+
+    it("maps 401, 429 with Retry-After and 5xx as the stream does", async () => {
+      fp.script({ status: 401 }, { status: 429, retryAfter: 2 }, { status: 503 });
+      const auth = await failure(run());
+      expect([auth.kind, auth.message]).toEqual(["auth", "fake rejected the API key (HTTP 401); check models.providers.fake.apiKey"]);
+      const limited = await failure(run());
+      expect([limited.kind, retryAfterMs(limited)]).toEqual(["rate_limit", 2000]);
+      expect((await failure(run())).kind).toBe("server");
+    });
+
+    it("waits for a slow whole answer past the idle timeout, within wholeTimeoutMs", async () => {
+      const patient = create({ timeoutMs: 100, wholeTimeoutMs: 10_000 });
+      fp.script({ text: "a b c", deltas: 3, delayMs: 100 });
+      const events = await collect(run({}, neverAborted(), patient));
+      expect(events[0]).toEqual({ type: "text-delta", text: "a b c" });
+    });
+
+    it("times out at wholeTimeoutMs and closes the request", async () => {
+      const quick = create({ timeoutMs: 15_000, wholeTimeoutMs: 150 });
+      fp.script({ hang: true });
+      const started = Date.now();
+      const err = await failure(run({}, neverAborted(), quick));
+      expect(err.kind).toBe("timeout");
+      expect(Date.now() - started).toBeLessThan(2000);
+      await fp.requests.at(-1)!.closed;
+    });
+
+    it("aborts a call in flight: fails as aborted and the server sees the request closed", async () => {
+      fp.script({ hang: true });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 50);
+      expect((await failure(run({}, controller.signal))).kind).toBe("aborted");
+      const rec = fp.requests.at(-1)!;
+      await rec.closed;
+      expect(rec.clientClosed).toBe(true);
+    });
+  });
+}

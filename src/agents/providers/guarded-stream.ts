@@ -1,14 +1,23 @@
 // Runs one provider HTTP stream under the caller's abort signal and an idle timeout, maps each
-// SDK chunk to ProviderEvents, and turns whatever escapes into a ProviderError.
+// SDK chunk to ProviderEvents, and turns whatever escapes into a ProviderError. A whole-answer
+// call (StreamRequest.incremental false) comes through here too, as a list of the chunks its
+// answer stands for, with the timer covering the one call.
 import { ProviderError, type ProviderEvent, type StreamRequest } from "../types.js";
 import { toProviderError } from "./errors.js";
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
+/** Limit for a whole-answer call (no chunks to watch): the openai SDK's own default. */
+export const DEFAULT_WHOLE_TIMEOUT_MS = 600_000;
 
 /** Options every adapter factory takes. */
 export interface AdapterOptions {
   /** Longest silence (no response headers, no chunk) before the request fails as `timeout`. Default 120 s. */
   timeoutMs?: number;
+  /**
+   * Longest wait for a whole-answer call (StreamRequest.incremental false), which stays silent
+   * until the model has finished. Default 10 min; the run's own timeout applies as well.
+   */
+  wholeTimeoutMs?: number;
   /** SDK clients kept per adapter (one per baseUrl/apiKey/headers). Default 16. */
   maxClients?: number;
 }
@@ -22,7 +31,7 @@ export interface StreamMapper<C> {
 export async function* guardedStream<C>(
   req: StreamRequest,
   timeoutMs: number,
-  open: (signal: AbortSignal) => Promise<AsyncIterable<C>>,
+  open: (signal: AbortSignal) => Promise<AsyncIterable<C> | Iterable<C>>,
   mapper: StreamMapper<C>,
 ): AsyncGenerator<ProviderEvent> {
   const { model, signal } = req;

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { ResolvedModel } from "../types.js";
-import { describeAdapterContract } from "./adapter-contract.testkit.js";
+import { describeAdapterContract, describeWholeAnswerContract } from "./adapter-contract.testkit.js";
 import { CompletionsMapper, createOpenAICompletionsAdapter, toCompletionsBody } from "./openai-completions.js";
 
 describeAdapterContract("openai-completions", createOpenAICompletionsAdapter);
+describeWholeAnswerContract("openai-completions", createOpenAICompletionsAdapter);
 
 const model = (baseUrl = "http://127.0.0.1:1/v1"): ResolvedModel => ({
   ref: "local/m", provider: "local", model: "m", api: "openai-completions", baseUrl, contextWindow: 1000, maxTokens: 100,

@@ -3,7 +3,7 @@
 import type OpenAI from "openai";
 import type { ChatMessage, ProviderAdapter, ProviderEvent, StopReason, StreamRequest } from "../types.js";
 import { ClientCache } from "./client-cache.js";
-import { DEFAULT_TIMEOUT_MS, guardedStream, type AdapterOptions, type StreamMapper } from "./guarded-stream.js";
+import { DEFAULT_TIMEOUT_MS, DEFAULT_WHOLE_TIMEOUT_MS, guardedStream, type AdapterOptions, type StreamMapper } from "./guarded-stream.js";
 import { dataUrl, fallbackCallId, parseToolArguments } from "./message-parts.js";
 import { createHttpTransport } from "./http-transport.js";
 import { createOpenAIClient, isOpenAIHost } from "./openai-client.js";
@@ -14,18 +14,47 @@ type Body = OpenAI.ChatCompletionCreateParamsStreaming;
 
 export function createOpenAICompletionsAdapter(opts: AdapterOptions = {}): ProviderAdapter {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const wholeTimeoutMs = opts.wholeTimeoutMs ?? DEFAULT_WHOLE_TIMEOUT_MS;
   const clients = new ClientCache<OpenAI>(opts.maxClients);
   const transport = createHttpTransport();
+  const client = (req: StreamRequest) => clients.get(req.model, () => createOpenAIClient(req.model, timeoutMs, transport.fetch));
   return {
     api: "openai-completions",
     stream(req) {
-      const open = async (signal: AbortSignal) => {
-        const client = await clients.get(req.model, () => createOpenAIClient(req.model, timeoutMs, transport.fetch));
-        return client.chat.completions.create(toCompletionsBody(req), { signal });
-      };
+      if (req.incremental === false) {
+        // One JSON answer instead of a chunk stream; the mapper reads it as a single chunk.
+        const open = async (signal: AbortSignal) => {
+          const completion = await (await client(req)).chat.completions.create(toWholeCompletionsBody(req), { signal, timeout: wholeTimeoutMs });
+          return [completionAsChunk(completion)];
+        };
+        return guardedStream(req, wholeTimeoutMs, open, new CompletionsMapper());
+      }
+      const open = async (signal: AbortSignal) => (await client(req)).chat.completions.create(toCompletionsBody(req), { signal });
       return guardedStream(req, timeoutMs, open, new CompletionsMapper());
     },
   };
+}
+
+/** The same request asking for the whole answer in one response. */
+export function toWholeCompletionsBody(req: Omit<StreamRequest, "signal">): OpenAI.ChatCompletionCreateParamsNonStreaming {
+  const { stream: _stream, stream_options: _options, ...rest } = toCompletionsBody(req);
+  return rest;
+}
+
+/** A whole completion as the one chunk that would carry all of it (content, tool calls, finish, usage). */
+export function completionAsChunk(completion: OpenAI.ChatCompletion): Chunk {
+  const choices = (completion.choices ?? []).map((choice) => {
+    const m = choice.message;
+    const toolCalls = (m?.tool_calls ?? []).flatMap((c, index) =>
+      c.type === "function" ? [{ index, id: c.id, type: "function" as const, function: { name: c.function.name, arguments: c.function.arguments } }] : [],
+    );
+    return {
+      index: choice.index,
+      delta: { role: "assistant" as const, content: m?.content ?? null, refusal: m?.refusal ?? null, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) },
+      finish_reason: choice.finish_reason ?? null,
+    };
+  });
+  return { id: completion.id, object: "chat.completion.chunk", created: completion.created, model: completion.model, choices, usage: completion.usage ?? null };
 }
 
 /** The request body for `POST /chat/completions` with streaming and usage on. */

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { ProviderError, type ResolvedModel } from "../types.js";
-import { describeAdapterContract } from "./adapter-contract.testkit.js";
+import { describeAdapterContract, describeWholeAnswerContract } from "./adapter-contract.testkit.js";
 import { createOpenAIResponsesAdapter, ResponsesMapper, toResponsesBody } from "./openai-responses.js";
 
 describeAdapterContract("openai-responses", createOpenAIResponsesAdapter);
+describeWholeAnswerContract("openai-responses", createOpenAIResponsesAdapter);
 
 const model: ResolvedModel = {
   ref: "openai/m", provider: "openai", model: "m", api: "openai-responses", baseUrl: "http://127.0.0.1:1/v1", contextWindow: 1000, maxTokens: 100,

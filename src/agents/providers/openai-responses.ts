@@ -4,7 +4,7 @@ import type OpenAI from "openai";
 import type { ChatMessage, ProviderAdapter, ProviderEvent, StopReason, StreamRequest, Usage } from "../types.js";
 import { ClientCache } from "./client-cache.js";
 import { errorForType } from "./errors.js";
-import { DEFAULT_TIMEOUT_MS, guardedStream, type AdapterOptions, type StreamMapper } from "./guarded-stream.js";
+import { DEFAULT_TIMEOUT_MS, DEFAULT_WHOLE_TIMEOUT_MS, guardedStream, type AdapterOptions, type StreamMapper } from "./guarded-stream.js";
 import { dataUrl, fallbackCallId, parseToolArguments } from "./message-parts.js";
 import { createHttpTransport } from "./http-transport.js";
 import { createOpenAIClient } from "./openai-client.js";
@@ -16,18 +16,50 @@ type Response = OpenAI.Responses.Response;
 
 export function createOpenAIResponsesAdapter(opts: AdapterOptions = {}): ProviderAdapter {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const wholeTimeoutMs = opts.wholeTimeoutMs ?? DEFAULT_WHOLE_TIMEOUT_MS;
   const clients = new ClientCache<OpenAI>(opts.maxClients);
   const transport = createHttpTransport();
+  const client = (req: StreamRequest) => clients.get(req.model, () => createOpenAIClient(req.model, timeoutMs, transport.fetch));
   return {
     api: "openai-responses",
     stream(req) {
-      const open = async (signal: AbortSignal) => {
-        const client = await clients.get(req.model, () => createOpenAIClient(req.model, timeoutMs, transport.fetch));
-        return client.responses.create(toResponsesBody(req), { signal });
-      };
+      if (req.incremental === false) {
+        // One Response object instead of an event stream; the mapper reads the events it implies.
+        const open = async (signal: AbortSignal) => {
+          const body: OpenAI.Responses.ResponseCreateParamsNonStreaming = { ...toResponsesBody(req), stream: false };
+          return responseAsEvents(await (await client(req)).responses.create(body, { signal, timeout: wholeTimeoutMs }));
+        };
+        return guardedStream(req, wholeTimeoutMs, open, new ResponsesMapper(req.model.provider));
+      }
+      const open = async (signal: AbortSignal) => (await client(req)).responses.create(toResponsesBody(req), { signal });
       return guardedStream(req, timeoutMs, open, new ResponsesMapper(req.model.provider));
     },
   };
+}
+
+/**
+ * The stream events a whole Response stands for, as far as the mapper reads them: each text and
+ * refusal part as one delta, each function call as its finished item, then how it ended.
+ */
+export function responseAsEvents(response: Response): StreamEvent[] {
+  const events: StreamEvent[] = [];
+  let seq = 0;
+  const next = () => ({ sequence_number: seq++ });
+  (response.output ?? []).forEach((item, output_index) => {
+    if (item.type === "message") {
+      item.content.forEach((part, content_index) => {
+        const where = { item_id: item.id, output_index, content_index, ...next() };
+        if (part.type === "output_text" && part.text) events.push({ type: "response.output_text.delta", delta: part.text, logprobs: [], ...where });
+        else if (part.type === "refusal" && part.refusal) events.push({ type: "response.refusal.delta", delta: part.refusal, ...where });
+      });
+    } else if (item.type === "function_call") {
+      events.push({ type: "response.output_item.done", item, output_index, ...next() });
+    }
+  });
+  if (response.status === "failed") events.push({ type: "response.failed", response, ...next() });
+  else if (response.status === "incomplete") events.push({ type: "response.incomplete", response, ...next() });
+  else events.push({ type: "response.completed", response, ...next() });
+  return events;
 }
 
 /** The request body for `POST /responses`: stateless (`store: false`), streaming. */

@@ -43,7 +43,8 @@ export function completionBody(plan: ChatPlan, result: RunResult) {
 async function complete(gw: GatewayServices, res: ServerResponse, plan: ChatPlan): Promise<void> {
   let run;
   try {
-    run = startClientRun(gw, res, plan.request);
+    // The answer goes out whole, so the model may give it whole too.
+    run = startClientRun(gw, res, { ...plan.request, incremental: false });
   } catch (err) {
     return sendFailure(res, startFailure(err));
   }

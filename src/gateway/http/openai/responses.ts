@@ -154,7 +154,8 @@ export function responsesStage(gw: GatewayServices): HttpStage {
 async function plainRun(gw: GatewayServices, res: ServerResponse, request: RunRequest, meta: ResponseMeta): Promise<Finished | undefined> {
   let run;
   try {
-    run = startClientRun(gw, res, request);
+    // The answer goes out whole, so the model may give it whole too.
+    run = startClientRun(gw, res, { ...request, incremental: false });
   } catch (err) {
     const f = startFailure(err);
     throw new RequestError(f.status, f.message, null, f.code, f.type);
