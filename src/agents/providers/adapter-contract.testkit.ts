@@ -75,6 +75,8 @@ export function describeAdapterContract(api: ProviderApi, create: (opts: Adapter
       expect(rec.body).toMatchObject({ model: "fake-model", stream: true });
       expect(rec.headers["x-custom"]).toBe("yes");
       expect(`${rec.headers.authorization ?? ""}${rec.headers["x-api-key"] ?? ""}`).toContain("sk-test");
+      // The gateway's own transport (http-transport.ts), not undici's fetch, which asks for gzip.
+      expect(rec.headers["accept-encoding"]).toBe("identity");
     });
 
     it("emits one tool call with arguments assembled from streamed fragments", async () => {

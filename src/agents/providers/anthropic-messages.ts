@@ -4,6 +4,7 @@ import type Anthropic from "@anthropic-ai/sdk";
 import type { ChatMessage, ProviderAdapter, ProviderEvent, ResolvedModel, StopReason, StreamRequest } from "../types.js";
 import { ClientCache } from "./client-cache.js";
 import { DEFAULT_TIMEOUT_MS, guardedStream, type AdapterOptions, type StreamMapper } from "./guarded-stream.js";
+import { createHttpTransport, type FetchLike } from "./http-transport.js";
 import { fallbackCallId, parseToolArguments } from "./message-parts.js";
 
 type StreamEvent = Anthropic.RawMessageStreamEvent;
@@ -14,11 +15,14 @@ type Body = Anthropic.MessageCreateParamsStreaming;
 export function createAnthropicMessagesAdapter(opts: AdapterOptions = {}): ProviderAdapter {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const clients = new ClientCache<Anthropic>(opts.maxClients);
+  const transport = createHttpTransport();
   return {
     api: "anthropic-messages",
+    // Always streamed, also when the request is not incremental: the Anthropic SDK refuses a
+    // non-stream call whose max_tokens could take more than 10 minutes to generate.
     stream(req) {
       const open = async (signal: AbortSignal) => {
-        const client = await clients.get(req.model, () => createAnthropicClient(req.model, timeoutMs));
+        const client = await clients.get(req.model, () => createAnthropicClient(req.model, timeoutMs, transport.fetch));
         return client.messages.create(toMessagesBody(req), { signal });
       };
       return guardedStream(req, timeoutMs, open, new MessagesMapper());
@@ -26,7 +30,7 @@ export function createAnthropicMessagesAdapter(opts: AdapterOptions = {}): Provi
   };
 }
 
-async function createAnthropicClient(model: ResolvedModel, timeoutMs: number): Promise<Anthropic> {
+async function createAnthropicClient(model: ResolvedModel, timeoutMs: number, fetch: FetchLike): Promise<Anthropic> {
   const { default: AnthropicClient } = await import("@anthropic-ai/sdk");
   return new AnthropicClient({
     baseURL: model.baseUrl,
@@ -35,6 +39,7 @@ async function createAnthropicClient(model: ResolvedModel, timeoutMs: number): P
     defaultHeaders: model.headers,
     maxRetries: 0,
     timeout: timeoutMs,
+    fetch,
   });
 }
 

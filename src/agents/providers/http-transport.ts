@@ -1,7 +1,9 @@
-// The `fetch` the OpenAI SDK is given: the same request and response over node:http(s) with a
-// keep-alive agent per transport. undici's fetch spends more CPU per model call than the rest of a
-// run (WHATWG streams, Request/Response objects, header validation); the SDK needs only a small
-// part of a Response, so this hands it just that part, with the body as the Node stream it is.
+// The `fetch` the OpenAI and Anthropic SDKs are given: the same request and response over
+// node:http(s) with a keep-alive agent per transport. undici's fetch spends more CPU per model
+// call than the rest of a run (WHATWG streams, Request/Response objects, header validation); the
+// SDKs need only a small part of a Response, so this hands them just that part, with the body as
+// the Node stream it is. (Neither SDK clones a response unless middleware is configured, which
+// the gateway never does.)
 import http from "node:http";
 import https from "node:https";
 import type { Readable } from "node:stream";
