@@ -79,8 +79,9 @@ describe("telegram channel", () => {
     const bobCall = h.fake.requests.filter((r) => r.api === "chat").at(-1)!;
     expect(JSON.stringify(bobCall.body.messages)).not.toContain("alice secret");
     const p = await h.connect();
-    const keys = (await p.request("sessions.list", {})).payload.sessions.map((s: any) => s.key);
-    expect(keys).toEqual(expect.arrayContaining(["agent:main:telegram:direct:4001", "agent:main:telegram:direct:4002"]));
+    const sessions = (await p.request("sessions.list", {})).payload.sessions as any[];
+    expect(sessions.map((s) => s.key)).toEqual(expect.arrayContaining(["agent:main:telegram:direct:4001", "agent:main:telegram:direct:4002"]));
+    expect(sessions.find((s) => s.key === "agent:main:telegram:direct:4001")?.channel).toBe("telegram");
     p.close();
 
     const before = h.fake.requests.length;

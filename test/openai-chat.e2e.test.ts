@@ -287,11 +287,18 @@ describe("sessions", () => {
       ["assistant", "Nice to meet you, Ann."],
       ["user", "What is my name?"],
     ]);
-    expect((await h.gw.gateway.agents.sessions.list()).map((s) => s.key)).toContain("agent:main:conv-e2e-1");
+    const stored = (await h.gw.gateway.agents.sessions.list()).find((s) => s.key === "agent:main:conv-e2e-1");
+    expect(stored?.channel).toBe("webchat"); // no x-openclaw-message-channel: the reference's default
 
     // Self-contained: the provider sees exactly what the client sent, nothing stored in between.
     await client.chat.completions.create({ model: "openclaw", messages: [{ role: "user", content: "What is my name?" }] });
     expect(sentMessages()).toHaveLength(1);
+  });
+
+  it("x-openclaw-message-channel is recorded as the stored session's channel", async () => {
+    await client.chat.completions.create({ model: "openclaw", messages: [{ role: "user", content: "hi" }] }, { headers: { "x-openclaw-session-key": "conv-e2e-channel", "x-openclaw-message-channel": "home-assistant" } });
+    const stored = (await h.gw.gateway.agents.sessions.list()).find((s) => s.key === "agent:main:conv-e2e-channel");
+    expect(stored?.channel).toBe("home-assistant");
   });
 
   it("a stored session continues after a client tool call with the results as the new turn", async () => {

@@ -179,11 +179,14 @@ describe("previous_response_id", () => {
 
 describe("sessions and disconnects", () => {
   it("an explicit session key keeps one conversation across requests", async () => {
-    const headers = { "x-openclaw-session-key": `http-${Date.now()}` };
+    const key = `http-${Date.now()}`;
+    const headers = { "x-openclaw-session-key": key, "x-openclaw-message-channel": "shortcuts" };
     h.fake.script({ text: "Stored." }, { text: "Still here." });
     await client.responses.create({ model: "openclaw", input: "remember 42" }, { headers });
     await client.responses.create({ model: "openclaw", input: "what number?" }, { headers });
     expect(conversation()).toEqual(["user: remember 42", "assistant: Stored.", "user: what number?"]);
+    const stored = (await h.gw.gateway.agents.sessions.list()).find((s) => s.key === `agent:main:${key}`);
+    expect(stored?.channel).toBe("shortcuts");
   });
 
   it("a client that goes away mid-stream aborts the run", async () => {

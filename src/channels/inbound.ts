@@ -70,7 +70,7 @@ export async function handleInbound(
   const route = routeMessage(deps.config(), msg);
   const who = msg.senderUsername ? `@${msg.senderUsername}` : (msg.senderName ?? msg.senderId);
   const message = direct ? msg.text : `${who}: ${msg.text}`;
-  const handle = deps.engine.start({ agentId: route.agentId, sessionKey: route.sessionKey, message });
+  const handle = deps.engine.start({ agentId: route.agentId, sessionKey: route.sessionKey, message, channel: msg.channel });
   const reachedFrom = { channel: msg.channel, to: msg.chatId, accountId: msg.accountId };
   deps.recordRoute?.(route.agentId, route.sessionKey, reachedFrom);
   // A direct message is also where the agent's owner was last: the main session's "last" route.

@@ -32,6 +32,8 @@ export interface RunRequest {
    * asked for its whole answer at once (StreamRequest.incremental). Events are the same.
    */
   incremental?: boolean;
+  /** The channel the turn came in on (`telegram`, `webchat`, ...): the session's `channel` once the run succeeds. */
+  channel?: string;
   /**
    * A background run (heartbeat): its chat deltas are held back, and a reply this calls silent
    * ends with a message-less `final` (spec 3.3, "a suppressed heartbeat").
@@ -194,6 +196,7 @@ export class RunEngine {
           ...(req.clientTools ? { clientTools: req.clientTools } : {}),
           ...(req.maxTokens ? { maxTokens: req.maxTokens } : {}),
           ...(req.incremental === false ? { incremental: false } : {}),
+          ...(req.channel ? { channel: req.channel } : {}),
         },
         {
           config: this.deps.config(),

@@ -37,6 +37,8 @@ export interface RunInput {
   maxTokens?: number;
   /** False: the model may answer in one piece (see RunRequest.incremental). */
   incremental?: boolean;
+  /** The ingress channel, recorded as the session's `channel` (stored sessions only). */
+  channel?: string;
 }
 
 export interface RunDeps {
@@ -226,6 +228,7 @@ export async function executeRun(input: RunInput, deps: RunDeps): Promise<RunRes
     await transcript.patch({
       ...(model ? { model: model.model, modelProvider: model.provider, contextTokens: model.contextWindow } : {}),
       ...(usage ? { inputTokens: usage.input, outputTokens: usage.output, totalTokens: usage.input + usage.output } : {}),
+      ...(input.channel ? { channel: input.channel } : {}),
       abortedLastRun: false,
     });
     deps.emit({ type: "end", text, stopReason, endedAt: Date.now() });

@@ -84,6 +84,7 @@ export function planChat(gw: GatewayServices, req: IncomingMessage, body: unknow
     agentId: route.agentId,
     sessionKey: route.sessionKey,
     message: turn.message,
+    channel: route.messageChannel,
     ...(conversation.system ? { extraSystemPrompt: conversation.system } : {}),
     ...(route.modelOverride ? { modelOverride: route.modelOverride } : {}),
     ...(clientTools ? { clientTools } : {}),

@@ -52,8 +52,12 @@ export function resultTurn(result: RunResult): TranscriptMessage {
   });
 }
 
-/** Appends the new input turns and the reply; returns the id of the last entry written. */
-export async function recordExchange(sessions: SessionStore, conv: Conversation, input: TranscriptMessage[], result: RunResult): Promise<string> {
+/**
+ * Appends the new input turns and the reply, and records the channel the request came in on
+ * (`x-openclaw-message-channel`) as the session's `channel`; returns the id of the last entry written.
+ */
+export async function recordExchange(sessions: SessionStore, conv: Conversation, input: TranscriptMessage[], result: RunResult, channel: string): Promise<string> {
   const written = await sessions.append(conv.agentId, conv.sessionKey, [...input, resultTurn(result)]);
+  await sessions.patch(conv.agentId, conv.sessionKey, { channel });
   return written.at(-1)!.id;
 }

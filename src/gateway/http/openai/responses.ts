@@ -136,7 +136,7 @@ export function responsesStage(gw: GatewayServices): HttpStage {
     // Recorded before the reply goes out, so a follow-up sent right after it finds this id.
     if (finished.result.status === "ok") {
       try {
-        const entryId = await recordExchange(gw.agents.sessions, conv, mapped.turns, finished.result);
+        const entryId = await recordExchange(gw.agents.sessions, conv, mapped.turns, finished.result, route.messageChannel);
         await store.put(meta.id, { agentId: route.agentId, sessionKey: conv.sessionKey, createdAt: Date.now(), entryId });
         gw.agents.sessionsChanged(conv.sessionKey, "send", { runId: meta.id });
       } catch (err) {
