@@ -23,12 +23,10 @@
 // Diagnostics, none of them in the figures: --long-idle <s> takes one more RSS reading <s> s
 // after the last one (V8 gives heap back only after a while idle); --keep keeps the .cpuprofile
 // of --profile; --gateway-node-args passes node flags to every gateway started.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {
-  ROOT,
   machineInfo,
   makeTempDir,
   mb,
@@ -43,14 +41,12 @@ import {
   round,
   runBench,
   sleep,
-  startGateway,
   stats,
   stopChild,
-  track,
   wsClose,
-  wsConnect,
-  bundleFakeProvider, numberOption,
+  numberOption,
 } from "./lib.mjs";
+import { directCallTo, startAgentGatewayWith, startProvider, stopProvider } from "./agent-harness.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, dflt, max) => numberOption(args, name, dflt, max);
@@ -79,62 +75,6 @@ const TARGET_ADDED_P50_MS = 3;
 const TARGET_RATIO = 0.2;
 const TARGET_RSS_GROWTH_MB = 30;
 const REF_RPS = "3–4 runs/s";
-
-// ---------------------------------------------------------------------------------------------
-// The fake provider, in its own process.
-
-async function startProvider() {
-  const bundle = await bundleFakeProvider("agents-fake");
-  const child = track(spawn(process.execPath, [path.join(ROOT, "bench", "fake-provider-runner.mjs"), bundle, "100"], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] }));
-  child.lines = [];
-  let partial = "";
-  const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("fake provider did not print its URL within 10 s")), 10_000);
-    child.stdout.setEncoding("utf8").on("data", (s) => {
-      partial += s;
-      const lines = partial.split("\n");
-      partial = lines.pop();
-      for (const line of lines) {
-        try {
-          const j = JSON.parse(line);
-          child.lines.push(j);
-          if (j.url) {
-            clearTimeout(timer);
-            resolve(j);
-          }
-        } catch {}
-      }
-    });
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`fake provider exited (${code ?? signal}) before printing its URL`));
-    });
-  });
-  const { url, port } = await ready;
-  return { child, url, port, pid: child.pid };
-}
-
-/** Stops the provider; resolves what it printed on the way out (`requestCount`, ...). */
-async function stopProvider(p) {
-  await stopChild(p.child);
-  return p.child.lines.find((j) => j.requestCount !== undefined) ?? {};
-}
-
-// ---------------------------------------------------------------------------------------------
-// Direct calls: what one streaming chat completion costs without the gateway.
-
-const DIRECT_BODY = JSON.stringify({ model: "fake-model", messages: [{ role: "user", content: "hi" }], stream: true, stream_options: { include_usage: true } });
-
-async function directCall(url) {
-  const res = await fetch(`${url}/v1/chat/completions`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: "Bearer k" },
-    body: DIRECT_BODY,
-    signal: AbortSignal.timeout(RUN_TIMEOUT_MS),
-  });
-  const text = await res.text();
-  if (res.status !== 200 || !text.includes("data: [DONE]")) throw new Error(`direct call: status ${res.status}, body ${text.slice(0, 200)}`);
-}
 
 /**
  * `workers` loops, each awaiting `job(worker, i)` again and again: `warmupMs`, then the jobs
@@ -168,139 +108,11 @@ async function closedLoop(workers, job, { warmupMs, measureMs, maxIter = 1_000_0
   return { perSec: (counted * 1000) / measureMs, counted, done, failures, firstFailure, windowMs: measureMs };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Gateway runs over one WS connection: chat.send, then wait for the chat "final" of that run.
-
-class RunError extends Error {
-  constructor(kind, message) {
-    super(message);
-    this.kind = kind;
-  }
-}
-
-class ChatClient {
-  #seq = 0;
-  #runs = new Map(); // runId -> { resolve, reject, timer, t0, ackAt }
-  #reqs = new Map(); // req id -> runId it was sent for
-  #early = new Map(); // chat end events for runIds not (yet) known under that id
-  /** When set, `agent` events are parsed too and runs resolve with a breakdown (costs client CPU). */
-  detail = false;
-  /** WS frames and bytes received so far (all of them: responses, `agent` and `chat` events, ...). */
-  frames = { count: 0, bytes: 0 };
-  constructor(ws) {
-    this.ws = ws;
-    ws.on("message", (data) => this.#onMessage(data));
-    ws.on("close", () => {
-      for (const [runId, r] of this.#runs) this.#settle(runId, r, new RunError("closed", "connection closed"));
-    });
-  }
-
-  /**
-   * Resolves `{ ackMs, finalMs }` (ms from sending chat.send to its response and to the final
-   * event; with `detail` also `startMs`, `firstTextMs`, `endMs`: the agent lifecycle start event,
-   * the first assistant text event and the lifecycle end event); rejects with a RunError.
-   */
-  run(sessionKey, message = "hi") {
-    const id = `r${++this.#seq}`;
-    const runId = `bench-${process.pid}-${this.#seq}`;
-    return new Promise((resolve, reject) => {
-      const r = { resolve, reject, t0: now(), ackAt: undefined };
-      r.timer = setTimeout(() => this.#settle(this.#keyOf(r), r, new RunError("timeout", `no final within ${RUN_TIMEOUT_MS} ms`)), RUN_TIMEOUT_MS);
-      this.#runs.set(runId, r);
-      this.#reqs.set(id, runId);
-      this.ws.send(JSON.stringify({ type: "req", id, method: "chat.send", params: { sessionKey, message, idempotencyKey: runId } }));
-    });
-  }
-
-  #keyOf(r) {
-    for (const [k, v] of this.#runs) if (v === r) return k;
-    return undefined;
-  }
-
-  #settle(runId, r, err) {
-    clearTimeout(r.timer);
-    this.#runs.delete(runId);
-    if (err) r.reject(err);
-    else {
-      const t = now();
-      const out = { ackMs: r.ackAt - r.t0, finalMs: t - r.t0 };
-      if (this.detail) Object.assign(out, { startMs: r.startAt - r.t0, firstTextMs: r.firstTextAt - r.t0, endMs: r.endAt - r.t0 });
-      r.resolve(out);
-    }
-  }
-
-  #end(runId, payload) {
-    const r = this.#runs.get(runId);
-    if (!r) {
-      if (this.#early.size < 10_000) this.#early.set(runId, payload);
-      return;
-    }
-    if (payload.state === "final") this.#settle(runId, r);
-    else this.#settle(runId, r, new RunError(payload.state, `${payload.state}: ${payload.errorMessage ?? payload.stopReason ?? ""}`));
-  }
-
-  #onMessage(data) {
-    const s = String(data);
-    this.frames.count++;
-    this.frames.bytes += data.length;
-    // Most frames are `agent` events and chat deltas; only parse what can end a run.
-    if (!this.detail && !s.includes('"res"') && !(s.includes('"chat"') && /"state":"(final|error|aborted)"/.test(s))) return;
-    const f = JSON.parse(s);
-    if (f.type === "event" && f.event === "agent") {
-      const r = this.#runs.get(f.payload?.runId);
-      if (!r) return;
-      const t = now();
-      if (f.payload.stream === "lifecycle" && f.payload.data?.phase === "start") r.startAt ??= t;
-      else if (f.payload.stream === "assistant") r.firstTextAt ??= t;
-      else if (f.payload.stream === "lifecycle") r.endAt ??= t;
-      return;
-    }
-    if (f.type === "res") {
-      const sentFor = this.#reqs.get(f.id);
-      if (sentFor === undefined) return;
-      this.#reqs.delete(f.id);
-      const r = this.#runs.get(sentFor);
-      if (!r) return;
-      r.ackAt = now();
-      if (f.ok !== true) return this.#settle(sentFor, r, new RunError("refused", `chat.send refused: ${JSON.stringify(f.error)}`));
-      if (f.payload?.status !== "started") return this.#settle(sentFor, r, new RunError("refused", `chat.send: ${JSON.stringify(f.payload)}`));
-      const runId = f.payload.runId;
-      if (runId !== sentFor) {
-        // The gateway chose another runId: track the run under it.
-        this.#runs.delete(sentFor);
-        this.#runs.set(runId, r);
-      }
-      const early = this.#early.get(runId);
-      if (early) {
-        this.#early.delete(runId);
-        this.#end(runId, early);
-      }
-    } else if (f.type === "event" && f.event === "chat" && f.payload && f.payload.state !== "delta") {
-      this.#end(f.payload.runId, f.payload);
-    }
-  }
-}
-
-function agentsConfig(providerUrl) {
-  return (dir) => {
-    const workspace = path.join(dir, "workspace");
-    fs.mkdirSync(workspace, { recursive: true });
-    return {
-      models: {
-        providers: {
-          fake: { baseUrl: `${providerUrl}/v1`, apiKey: "k", api: "openai-completions", models: [{ id: "fake-model", contextWindow: 128000, maxTokens: 256 }] },
-        },
-      },
-      agents: { defaults: { model: "fake/fake-model", workspace, skipBootstrap: true, maxConcurrent: 64 } },
-    };
-  };
-}
-
 async function startAgentGateway(label, provider, nodeArgs = []) {
-  const gw = await startGateway(label, { config: agentsConfig(provider.url), nodeArgs: [...GATEWAY_NODE_ARGS, ...nodeArgs] });
-  const { ws } = await wsConnect(gw.port);
-  return { gw, ws, client: new ChatClient(ws) };
+  return startAgentGatewayWith(label, provider, { nodeArgs: [...GATEWAY_NODE_ARGS, ...nodeArgs], runTimeoutMs: RUN_TIMEOUT_MS });
 }
+
+const directCall = (url) => directCallTo(url, RUN_TIMEOUT_MS);
 
 /** Bytes under a directory (transcripts, session index), bounded walk. */
 function dirBytes(dir) {

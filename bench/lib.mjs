@@ -148,10 +148,10 @@ export function freePort() {
  * Spawns `node bin/openclaw.mjs gateway --port <port>`. stdout/stderr are collected (last 8 KB)
  * for error messages; `onLine` sees each stdout line with its arrival time.
  */
-export function spawnGateway(state, port, { nodeArgs = [], onLine } = {}) {
+export function spawnGateway(state, port, { nodeArgs = [], onLine, cli = CLI } = {}) {
   const t0 = now();
   const child = track(
-    spawn(process.execPath, [...nodeArgs, CLI, "gateway", "--port", String(port)], {
+    spawn(process.execPath, [...nodeArgs, cli, "gateway", "--port", String(port)], {
       cwd: ROOT,
       env: state.env,
       stdio: ["ignore", "pipe", "pipe"],

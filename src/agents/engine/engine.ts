@@ -180,6 +180,10 @@ export class RunEngine {
     const timer = setTimeout(() => handle.abort("timeout"), timeoutMs);
     let result: RunResult;
     try {
+      // The run starts on the next turn of the event loop: what its caller answers in this one
+      // (chat.send's ack, agent's "accepted") reaches the wire first, not after the run has
+      // built its prompt and sent the model request.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       release = await this.#semaphore.acquire(handle.signal);
       const { executeRun, resources } = await this.#loadRuntime();
       handle.status = "running";
