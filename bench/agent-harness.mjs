@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { ROOT, bundleFakeProvider, now, startGateway, stopChild, track, wsConnect } from "./lib.mjs";
+import { ROOT, bundleFakeProvider, now, startGateway, stopChild, track, urlLine, wsConnect } from "./lib.mjs";
 
 // ---------------------------------------------------------------------------------------------
 // The fake provider, in its own process.
@@ -12,31 +12,7 @@ import { ROOT, bundleFakeProvider, now, startGateway, stopChild, track, wsConnec
 export async function startProvider() {
   const bundle = await bundleFakeProvider("agents-fake");
   const child = track(spawn(process.execPath, [path.join(ROOT, "bench", "fake-provider-runner.mjs"), bundle, "100"], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] }));
-  child.lines = [];
-  let partial = "";
-  const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("fake provider did not print its URL within 10 s")), 10_000);
-    child.stdout.setEncoding("utf8").on("data", (s) => {
-      partial += s;
-      const lines = partial.split("\n");
-      partial = lines.pop();
-      for (const line of lines) {
-        try {
-          const j = JSON.parse(line);
-          child.lines.push(j);
-          if (j.url) {
-            clearTimeout(timer);
-            resolve(j);
-          }
-        } catch {}
-      }
-    });
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`fake provider exited (${code ?? signal}) before printing its URL`));
-    });
-  });
-  const { url, port } = await ready;
+  const { url, port } = await urlLine(child, "fake provider");
   return { child, url, port, pid: child.pid };
 }
 

@@ -46,7 +46,7 @@ import {
   wsClose,
   numberOption,
 } from "./lib.mjs";
-import { directCallTo, startAgentGatewayWith, startProvider, stopProvider } from "./agent-harness.mjs";
+import { DIRECT_BODY, directCallTo, startAgentGatewayWith, startProvider, stopProvider } from "./agent-harness.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, dflt, max) => numberOption(args, name, dflt, max);

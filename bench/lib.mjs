@@ -61,6 +61,48 @@ export function track(child) {
   return child;
 }
 
+/** Calls `fn` with each line of `stream` that is JSON (other lines are skipped). */
+export function onJsonLines(stream, fn) {
+  let partial = "";
+  stream.setEncoding("utf8").on("data", (s) => {
+    partial += s;
+    const lines = partial.split("\n");
+    partial = lines.pop();
+    for (const line of lines) {
+      let j;
+      try {
+        j = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      fn(j);
+    }
+  });
+}
+
+/**
+ * Resolves the first JSON line `child` prints on stdout that has a `url` (a server saying where it
+ * listens), within `timeoutMs`; rejects if it exits first. Every JSON line, that one included, is
+ * kept in `child.lines`.
+ */
+export function urlLine(child, what, timeoutMs = 10_000) {
+  child.lines ??= [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not print its URL within ${timeoutMs / 1000} s`)), timeoutMs);
+    onJsonLines(child.stdout, (j) => {
+      child.lines.push(j);
+      if (j.url) {
+        clearTimeout(timer);
+        resolve(j);
+      }
+    });
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited (${code ?? signal}) before printing its URL`));
+    });
+  });
+}
+
 /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. Resolves once it has exited. */
 export async function stopChild(child, graceMs = 3000) {
   if (!child) return;

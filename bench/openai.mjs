@@ -50,7 +50,7 @@ import {
   stats,
   stopChild,
   track,
-  bundleFakeProvider, numberOption,
+  bundleFakeProvider, numberOption, onJsonLines, urlLine,
 } from "./lib.mjs";
 
 const args = process.argv.slice(2);
@@ -101,28 +101,7 @@ async function startProvider() {
       stdio: ["ignore", "pipe", "inherit", "ipc"],
     }),
   );
-  const { url, port } = await new Promise((resolve, reject) => {
-    let partial = "";
-    const timer = setTimeout(() => reject(new Error("fake provider did not print its URL within 10 s")), 10_000);
-    child.stdout.setEncoding("utf8").on("data", (s) => {
-      partial += s;
-      const lines = partial.split("\n");
-      partial = lines.pop();
-      for (const line of lines) {
-        try {
-          const j = JSON.parse(line);
-          if (j.url) {
-            clearTimeout(timer);
-            resolve(j);
-          }
-        } catch {}
-      }
-    });
-    child.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`fake provider exited (${code ?? signal}) before printing its URL`));
-    });
-  });
+  const { url, port } = await urlLine(child, "fake provider");
   return { child, url, port, pid: child.pid };
 }
 
@@ -184,22 +163,10 @@ function loadRound(spec, { seconds, warmup = WARMUP_S, connections = CONNECTIONS
   if (progress) a.push("--progress", String(progress));
   return new Promise((resolve, reject) => {
     const child = track(spawn(process.execPath, a, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] }));
-    let partial = "";
     let last;
-    child.stdout.setEncoding("utf8").on("data", (s) => {
-      partial += s;
-      const lines = partial.split("\n");
-      partial = lines.pop();
-      for (const line of lines) {
-        let j;
-        try {
-          j = JSON.parse(line);
-        } catch {
-          continue;
-        }
-        if (j.progress) onProgress?.(j);
-        else last = j;
-      }
+    onJsonLines(child.stdout, (j) => {
+      if (j.progress) onProgress?.(j);
+      else last = j;
     });
     const timer = setTimeout(() => child.kill("SIGKILL"), (seconds + warmup + 60) * 1000);
     child.on("error", reject);

@@ -43,50 +43,32 @@ async function bundleTransport() {
 const body = { model: "fake-model", messages: [{ role: "user", content: "hi" }], stream: true, stream_options: { include_usage: true } };
 const jsonBody = { model: "fake-model", messages: [{ role: "user", content: "hi" }] };
 
-// The same calls without streaming (what a non-stream run needs): one JSON answer, counted as 3
-// "chunks" when it carries the text, so the check in measure() holds for both.
-function rawJsonClient(url) {
+// Raw node:http with a keep-alive agent: `read` turns the answer's text into a count of chunks
+// (SSE lines split and JSON-parsed by hand; a whole JSON answer counts 3 when it carries text).
+function rawClient(url, payloadBody, read) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const target = new URL(`${url}/v1/chat/completions`);
-  const payload = JSON.stringify(jsonBody);
+  const payload = JSON.stringify(payloadBody);
   return () =>
     new Promise((resolve, reject) => {
       const req = http.request(target, { method: "POST", agent, headers: { "content-type": "application/json", authorization: "Bearer k", "content-length": Buffer.byteLength(payload) } }, (res) => {
         let text = "";
         res.setEncoding("utf8");
         res.on("data", (c) => (text += c));
-        res.on("end", () => resolve(JSON.parse(text).choices[0].message.content ? 3 : 0));
+        res.on("end", () => resolve(read(text)));
       });
       req.on("error", reject);
       req.end(payload);
     });
 }
 
-function sdkJsonClient(OpenAI, url, fetch) {
-  const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: "k", maxRetries: 0, ...(fetch ? { fetch } : {}) });
-  return async () => ((await client.chat.completions.create(jsonBody)).choices[0].message.content ? 3 : 0);
+function sseChunks(text) {
+  let chunks = 0;
+  for (const line of text.split("\n")) if (line.startsWith("data: {")) (JSON.parse(line.slice(6)), chunks++);
+  return chunks;
 }
 
-function rawClient(url) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  const target = new URL(`${url}/v1/chat/completions`);
-  const payload = JSON.stringify(body);
-  return () =>
-    new Promise((resolve, reject) => {
-      const req = http.request(target, { method: "POST", agent, headers: { "content-type": "application/json", authorization: "Bearer k", "content-length": Buffer.byteLength(payload) } }, (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (c) => (text += c));
-        res.on("end", () => {
-          let chunks = 0;
-          for (const line of text.split("\n")) if (line.startsWith("data: {")) (JSON.parse(line.slice(6)), chunks++);
-          resolve(chunks);
-        });
-      });
-      req.on("error", reject);
-      req.end(payload);
-    });
-}
+const jsonChunks = (text) => (JSON.parse(text).choices[0].message.content ? 3 : 0);
 
 function sdkClient(OpenAI, url, fetch) {
   const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: "k", maxRetries: 0, ...(fetch ? { fetch } : {}) });
@@ -95,6 +77,12 @@ function sdkClient(OpenAI, url, fetch) {
     for await (const _ of await client.chat.completions.create(body)) chunks++;
     return chunks;
   };
+}
+
+// The SDK asking for the whole answer (what the gateway does for a non-stream HTTP answer).
+function sdkJsonClient(OpenAI, url, fetch) {
+  const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: "k", maxRetries: 0, ...(fetch ? { fetch } : {}) });
+  return async () => ((await client.chat.completions.create(jsonBody)).choices[0].message.content ? 3 : 0);
 }
 
 async function measure(call, concurrency, seconds) {
@@ -118,8 +106,8 @@ await runBench("provider-call", async () => {
   const url = await startProvider();
   const { default: OpenAI } = await import("openai");
   const { createHttpTransport } = await bundleTransport();
-  const clients = { raw: rawClient(url), "sdk-fetch": sdkClient(OpenAI, url), "sdk-gateway": sdkClient(OpenAI, url, createHttpTransport().fetch),
-    "raw-json": rawJsonClient(url),
+  const clients = { raw: rawClient(url, body, sseChunks), "sdk-fetch": sdkClient(OpenAI, url), "sdk-gateway": sdkClient(OpenAI, url, createHttpTransport().fetch),
+    "raw-json": rawClient(url, jsonBody, jsonChunks),
     "sdk-gateway-json": sdkJsonClient(OpenAI, url, createHttpTransport().fetch),
   };
   const results = Object.fromEntries(Object.keys(clients).map((k) => [k, { conc: [], one: [] }]));
@@ -137,6 +125,6 @@ await runBench("provider-call", async () => {
     figures[name] = { perSec: med(r.conc, "perSec"), usPerCall: med(r.conc, "usPerCall"), perSecOne: med(r.one, "perSec"), usPerCallOne: med(r.one, "usPerCall") };
     rows.push([name, figures[name].perSec, figures[name].usPerCall, figures[name].perSecOne, figures[name].usPerCallOne]);
   }
-  printTable(`one streamed chat-completions call, by client (median of ${ROUNDS} rounds; ${machineInfo().node}, load ${machineInfo().loadavg.join(" ")})`, rows);
+  printTable(`one chat-completions call (streamed; -json: whole answer), by client (median of ${ROUNDS} rounds; ${machineInfo().node}, load ${machineInfo().loadavg.join(" ")})`, rows);
   printJson({ bench: "provider-call", ok: true, ...machineInfo(), concurrency: CONCURRENCY, seconds: SECONDS, rounds: ROUNDS, figures });
 });
