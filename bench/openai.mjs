@@ -7,7 +7,8 @@
 //   1. `GET /v1/models` with the token, --connections keep-alive connections, 0.5 s warmup +
 //      --models-seconds (load generator bench/openai-load.mjs, its own process): req/s, latency,
 //      gateway CPU per request (/proc/<pid>/stat).
-//   2. Non-stream chat completion, --connections connections: rounds gateway, direct, gateway,
+//   2. Non-stream chat completion, --connections connections: after --chat-warmup s (3) of the
+//      same load on the gateway and 1 s direct, not counted, rounds gateway, direct, gateway,
 //      direct (--pairs, 0.5 s warmup + --seconds each): gateway req/s over direct req/s. Then one
 //      connection, one request at a time, gateway and direct interleaved (--n each, after a
 //      warmup): p50/p99 and the added p50.
@@ -23,7 +24,7 @@
 // gateway under `node --cpu-prof` and the top functions and modules by CPU time are printed (a
 // diagnostic; not in the JSON figures); --keep keeps the .cpuprofile.
 //   node bench/openai.mjs [--minutes 10 | --quick] [--connections 50] [--models-seconds 3]
-//                         [--seconds 2.5] [--pairs 2] [--n 300] [--n-stream 200] [--profile]
+//                         [--seconds 2.5] [--pairs 2] [--chat-warmup 3] [--n 300] [--n-stream 200] [--profile]
 //                         [--top 20] [--keep] [--skip-rss]
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -61,6 +62,7 @@ const CONNECTIONS = Math.round(opt("--connections", 50, 1000));
 const MODELS_SECONDS = opt("--models-seconds", 3, 60);
 const CHAT_SECONDS = opt("--seconds", 2.5, 60);
 const PAIRS = Math.round(opt("--pairs", 2, 10));
+const CHAT_WARMUP_S = opt("--chat-warmup", 3, 60);
 const N = Math.round(opt("--n", 300, 100_000));
 const N_STREAM = Math.round(opt("--n-stream", 200, 100_000));
 const PROFILE = args.includes("--profile");
@@ -393,6 +395,10 @@ await runBench("openai", async () => {
   // 2. Non-stream chat completions, concurrent: A B A B.
   const gwSpec = { port: A.port, method: "POST", path: CHAT_PATH, headers: GW_HEADERS, body: GW_BODY, contains: FAKE_TEXT };
   const directSpec = { port: provider.port, method: "POST", path: CHAT_PATH, headers: DIRECT_HEADERS, body: DIRECT_BODY, contains: FAKE_TEXT };
+  // Not counted: a fresh gateway needs a few seconds of this load before its JIT and heap settle
+  // (its first short round came out at half the later ones); the direct path is warm at once.
+  await loadRound(gwSpec, { seconds: CHAT_WARMUP_S });
+  await loadRound(directSpec, { seconds: 1 });
   const rounds = [];
   let modelCalls = 0;
   for (let i = 0; i < PAIRS; i++) {
