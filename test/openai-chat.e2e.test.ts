@@ -71,10 +71,36 @@ describe("/v1/models", () => {
     const err = await bad.models.list().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthenticationError);
     expect((err as APIError).requestID).toBeTruthy();
+    expect((err as APIError).code).toBe("invalid_api_key");
+    const noKey = await fetch(`${base}/chat/completions`, { method: "POST", body: "{}" });
+    expect(noKey.status).toBe(401);
+    // The reference's body, with the OpenAI fields every /v1 error carries.
+    expect(await json(noKey)).toEqual({ error: { message: "Unauthorized", type: "unauthorized", param: null, code: "invalid_api_key" } });
     const res = await fetch(`${base}/models`, { method: "POST", headers: { authorization: `Bearer ${TEST_TOKEN}` } });
     expect(res.status).toBe(405);
     expect(res.headers.get("allow")).toBe("GET");
     expect((await json(res)).error.code).toBe("method_not_allowed");
+  });
+});
+
+describe("other /v1 paths", () => {
+  it("answer 404 unknown_url in the OpenAI shape, not plain text", async () => {
+    for (const [method, path] of [["GET", "/v1/nope"], ["POST", "/v1/completions"], ["GET", "/v1"]] as const) {
+      const res = await fetch(`${h.gw.httpUrl}${path}`, { method, headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+      expect(res.status).toBe(404);
+      expect(res.headers.get("content-type")).toContain("application/json");
+      expect(res.headers.get("x-request-id")).toBeTruthy();
+      expect(await json(res)).toMatchObject({ error: { type: "invalid_request_error", param: null, code: "unknown_url", message: expect.stringContaining(`${method} ${path}`) } });
+    }
+    const sdkError = await client.completions.create({ model: "openclaw", prompt: "hi" }).catch((e: unknown) => e);
+    expect(sdkError).toBeInstanceOf(NotFoundError);
+  });
+
+  it("a model that is no agent is model_not_found (LobeChat's check model)", async () => {
+    const err = await client.chat.completions.create({ model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BadRequestError);
+    expect((err as APIError).code).toBe("model_not_found");
+    expect((err as APIError).message).toContain("Invalid `model`. Use `openclaw` or `openclaw/<agentId>`.");
   });
 });
 

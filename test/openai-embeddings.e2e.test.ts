@@ -175,7 +175,7 @@ describe("configuration", () => {
         fetch(`${open.httpUrl}/v1/embeddings`, { method: "POST", headers: { "content-type": "application/json", "x-openclaw-scopes": scopes }, body: JSON.stringify({ model: "openclaw", input: "x" }) });
       const denied = await call("operator.read");
       expect(denied.status).toBe(403);
-      expect(await denied.json()).toEqual({ ok: false, error: { type: "forbidden", message: "missing scope: operator.write" } });
+      expect(await denied.json()).toEqual({ error: { message: "missing scope: operator.write", type: "forbidden", param: null, code: "missing_scope" } });
       expect((await call("operator.read, operator.write")).status).toBe(200);
     } finally {
       await open.stop();

@@ -2,7 +2,10 @@
 // later issues add stages (hooks, /v1, /tools/invoke, Control UI) without touching this file.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { applySecurityHeaders, notFound, sendText } from "./respond.js";
+import { applySecurityHeaders, notFound, sendJson, sendText } from "./respond.js";
+
+/** The OpenAI-compatible API's paths, whose every answer is OpenAI-shaped. */
+export const isV1Path = (p: string): boolean => p === "/v1" || p.startsWith("/v1/");
 
 export interface HttpRequestContext {
   url: URL;
@@ -48,8 +51,10 @@ export function createHttpHandler(opts: RouterOptions) {
       notFound(res);
     } catch (err) {
       opts.onError?.(err, req);
-      if (!res.headersSent) sendText(res, 500, "Internal Server Error");
-      else res.destroy();
+      if (res.headersSent) res.destroy();
+      // OpenAI clients read every /v1 answer as `{"error":{...}}` (spec 4.6: "internal error").
+      else if (isV1Path(url.pathname)) sendJson(res, 500, { error: { message: "internal error", type: "server_error", param: null, code: "internal_error" } });
+      else sendText(res, 500, "Internal Server Error");
     }
   };
 }

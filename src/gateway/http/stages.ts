@@ -3,7 +3,8 @@
 // never serve. The probes come last and are added by the gateway itself; the first stage that
 // handles a request wins.
 import type { GatewayServices } from "../services.js";
-import type { HttpStage } from "./router.js";
+import { sendJson } from "./respond.js";
+import { isV1Path, type HttpStage } from "./router.js";
 import { isReservedPath, normalizeControlUiBasePath, pathUnderBase } from "./control-ui-paths.js";
 
 type StageFactory = (gw: GatewayServices) => HttpStage;
@@ -28,8 +29,19 @@ function hooksBase(gw: GatewayServices): string | null {
   return p || null;
 }
 
+/** Any other /v1 path: a 404 in the OpenAI shape (as api.openai.com answers), not the plain-text one. */
+const v1NotFoundStage: HttpStage = {
+  name: "v1-not-found",
+  handle(req, res, ctx) {
+    if (!isV1Path(ctx.url.pathname)) return false;
+    const message = `Unknown request URL: ${req.method} ${ctx.url.pathname}. This gateway serves /v1/models, /v1/embeddings, /v1/chat/completions and /v1/responses.`;
+    sendJson(res, 404, { error: { message, type: "invalid_request_error", param: null, code: "unknown_url" } });
+    return true;
+  },
+};
+
 export function builtinHttpStages(gw: GatewayServices): HttpStage[] {
-  const v1 = (p: string) => p.startsWith("/v1/") || p === "/v1";
+  const v1 = isV1Path;
   const hooks = hooksBase(gw);
   const stages: HttpStage[] = [];
   if (hooks) {
@@ -41,6 +53,7 @@ export function builtinHttpStages(gw: GatewayServices): HttpStage[] {
     lazyStage(gw, "tools-invoke", (p) => p === "/tools/invoke", async () => (await import("./tools-invoke.js")).toolsInvokeStage),
     lazyStage(gw, "responses", v1, async () => (await import("./openai/responses.js")).responsesStage),
     lazyStage(gw, "chat-completions", v1, async () => (await import("./openai/chat-completions.js")).chatCompletionsStage),
+    v1NotFoundStage,
   );
   // The Control UI comes last (before the probes) and never answers another family's paths.
   const cui = () => gw.config().gateway?.controlUi;

@@ -77,7 +77,7 @@ export function chatCompletionsStage(gw: GatewayServices): HttpStage {
         sendOpenAiError(res, 405, `Method ${req.method} is not allowed on ${CHAT_COMPLETIONS_PATH}; use POST.`, { code: "method_not_allowed", headers: { Allow: "POST" } });
         return true;
       }
-      if (!requireBearer(gw, req, res, ctx.remoteAddress) || !requireHttpScope(gw, req, res, Scopes.write)) return true;
+      if (!requireBearer(gw, req, res, ctx.remoteAddress, "openai") || !requireHttpScope(gw, req, res, Scopes.write, "openai")) return true;
       const read = await readBody(gw, req, res);
       if (!read.ok) return true;
       let plan: ChatPlan;

@@ -122,7 +122,7 @@ export function embeddingsStage(gw: GatewayServices): HttpStage {
         sendOpenAiError(res, 405, `Method ${req.method} is not allowed on ${EMBEDDINGS_PATH}; use POST.`, { code: "method_not_allowed", headers: { Allow: "POST" } });
         return true;
       }
-      if (!requireBearer(gw, req, res, ctx.remoteAddress) || !requireHttpScope(gw, req, res, Scopes.write)) return true;
+      if (!requireBearer(gw, req, res, ctx.remoteAddress, "openai") || !requireHttpScope(gw, req, res, Scopes.write, "openai")) return true;
       try {
         await serve(req, res);
       } catch (err) {

@@ -78,7 +78,7 @@ export function modelsStage(gw: GatewayServices): HttpStage {
         sendOpenAiError(res, 405, `Method ${req.method} is not allowed on ${PREFIX}; use GET.`, { code: "method_not_allowed", headers: { Allow: "GET" } });
         return true;
       }
-      if (!requireBearer(gw, req, res, ctx.remoteAddress) || !requireHttpScope(gw, req, res, Scopes.read)) return true;
+      if (!requireBearer(gw, req, res, ctx.remoteAddress, "openai") || !requireHttpScope(gw, req, res, Scopes.read, "openai")) return true;
       const rendered = current();
       if (path === PREFIX) {
         sendBuffer(res, rendered.list);

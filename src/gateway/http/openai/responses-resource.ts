@@ -32,8 +32,9 @@ export type OutputItem = MessageItem | FunctionCallItem;
 export interface ResponseError {
   code: string;
   message: string;
-  /** Not in the Responses schema; kept so generic OpenAI error readers find a type. */
+  /** `type` and `param` are not in the Responses schema; kept so generic OpenAI error readers find the usual four fields. */
   type: string;
+  param: null;
 }
 
 export interface RunOutcome {
@@ -117,7 +118,7 @@ export type ResponseResource = ReturnType<typeof responseResource>;
 export function runOutcome(result: RunResult): RunOutcome {
   const failure = runFailure(result);
   if (failure) {
-    return { status: "failed", httpStatus: failure.status, headers: failure.headers, error: { code: failure.code, message: failure.message, type: failure.type } };
+    return { status: "failed", httpStatus: failure.status, headers: failure.headers, error: { code: failure.code, message: failure.message, type: failure.type, param: null } };
   }
   if (result.stopReason === "length") return { status: "incomplete", incompleteReason: "max_output_tokens", httpStatus: 200, headers: {} };
   if (result.stopReason === "content_filter" || result.stopReason === "refusal") {

@@ -67,7 +67,7 @@ export function responsesStage(gw: GatewayServices): HttpStage {
       sendOpenAiError(res, 405, `Method ${req.method} is not allowed on ${RESPONSES_PATH}; use POST.`, { code: "method_not_allowed", headers: { Allow: "POST" } });
       return true;
     }
-    if (!requireBearer(gw, req, res, ctx.remoteAddress) || !requireHttpScope(gw, req, res, Scopes.write)) return true;
+    if (!requireBearer(gw, req, res, ctx.remoteAddress, "openai") || !requireHttpScope(gw, req, res, Scopes.write, "openai")) return true;
     const settings = config.gateway?.http?.endpoints?.responses ?? {};
     let request: ResponsesRequest;
     let route: Route;
