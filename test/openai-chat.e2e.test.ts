@@ -220,6 +220,27 @@ describe("client tools", () => {
     expect(sentMessages().at(-1)).toMatchObject({ role: "tool", tool_call_id: "call_w1", content: "12C" });
   });
 
+  it("tool_choice reaches the model on its first call only, so the agent's tool loop can end", async () => {
+    // The model must call a tool; it calls the agent's own `ls`, then answers without tools forced.
+    h.fake.script({ toolCalls: [{ id: "call_ls", name: "ls", arguments: { path: "." } }] }, { text: "Listed." });
+    const r = await client.chat.completions.create({ model: "openclaw", messages: [{ role: "user", content: "list" }], tools, tool_choice: "required" });
+    expect(r.choices[0]!.message.content).toBe("Listed.");
+    const [first, second] = h.fake.requests.filter((q) => q.api === "chat").slice(-2);
+    expect(first!.body.tool_choice).toBe("required");
+    expect(second!.body).not.toHaveProperty("tool_choice");
+
+    h.fake.script({ toolCalls: [{ id: "call_w9", name: "get_weather", arguments: { city: "Bern" } }] });
+    await client.chat.completions.create({ model: "openclaw", messages: [{ role: "user", content: "weather?" }], tools, tool_choice: { type: "function", function: { name: "get_weather" } } });
+    expect(lastModelRequest().body.tool_choice).toEqual({ type: "function", function: { name: "get_weather" } });
+    // The legacy function_call field means the same.
+    h.fake.script({ toolCalls: [{ id: "call_w10", name: "get_weather", arguments: { city: "Bern" } }] });
+    await post({ model: "openclaw", messages: [{ role: "user", content: "weather?" }], functions: [tools[0]!.function], function_call: { name: "get_weather" } });
+    expect(lastModelRequest().body.tool_choice).toEqual({ type: "function", function: { name: "get_weather" } });
+    const bad = await post({ model: "openclaw", messages: [{ role: "user", content: "x" }], tools, tool_choice: "always" });
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).error.param).toBe("tool_choice");
+  });
+
   it("streams tool calls as delta.tool_calls", async () => {
     h.fake.script({ toolCalls: [{ id: "call_w2", name: "get_weather", arguments: { city: "Rome" } }] });
     const stream = await client.chat.completions.create({ model: "openclaw", messages: [{ role: "user", content: "weather in Rome?" }], tools, stream: true });

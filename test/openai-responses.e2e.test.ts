@@ -1,5 +1,6 @@
 // /v1/responses through the official openai SDK (and raw fetch where the bytes matter), against
 // a gateway whose agent talks to the fake provider; includes continuing after a real restart.
+import fs from "node:fs";
 import OpenAI, { APIError, BadRequestError, NotFoundError } from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createGateway, type Gateway } from "../src/gateway/gateway.js";
@@ -37,6 +38,14 @@ const textOf = (m: any): string => (typeof m.content === "string" ? m.content : 
 /** The conversation the model saw, system prompt left out, as `role: text` lines. */
 const conversation = (req = lastModelRequest()) =>
   (req.body.messages as any[]).filter((m) => m.role !== "system").map((m) => `${m.role}: ${textOf(m)}`);
+
+async function until(check: () => Promise<boolean>, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 async function collect(stream: AsyncIterable<any>): Promise<any[]> {
   const events: any[] = [];
@@ -151,6 +160,40 @@ describe("previous_response_id", () => {
     expect((err as BadRequestError).param).toBe("previous_response_id");
   });
 
+  it("continues only for the same user (spec 4.8)", async () => {
+    const first = await client.responses.create({ model: "openclaw", input: "hello", user: "ann" });
+    const other = await client.responses.create({ model: "openclaw", input: "again", user: "bob", previous_response_id: first.id }).catch((e: unknown) => e);
+    expect(other).toBeInstanceOf(BadRequestError);
+    expect((other as BadRequestError).code).toBe("previous_response_mismatch");
+    const none = await client.responses.create({ model: "openclaw", input: "again", previous_response_id: first.id }).catch((e: unknown) => e);
+    expect(none).toBeInstanceOf(BadRequestError);
+    const same = await client.responses.create({ model: "openclaw", input: "again", user: "ann", previous_response_id: first.id });
+    expect(same.status).toBe("completed");
+  });
+
+  it("deletes a stateless conversation with the last stored response that points into it", async () => {
+    const own = await startAgentHarness({ fake: h.fake, gateway: { httpStages: [(gw) => responsesStage(gw, { storedResponses: 2 })] }, stateConfig: enabledConfig });
+    try {
+      const c = new OpenAI({ apiKey: TEST_TOKEN, baseURL: `${own.gw.httpUrl}/v1`, maxRetries: 0 });
+      const sessions = own.gw.gateway.agents.sessions;
+      const keys = async () => (await sessions.list()).map((s) => s.key).filter((k) => k.includes(":openresponses:"));
+      const a1 = await c.responses.create({ model: "openclaw", input: "one" });
+      await c.responses.create({ model: "openclaw", input: "two", previous_response_id: a1.id });
+      const [convA] = await keys();
+      const file = sessions.transcriptPath("main", (await sessions.get("main", convA!))!);
+      // A third response pushes a1 out, but the follow-up still points into conversation A.
+      await c.responses.create({ model: "openclaw", input: "three" });
+      expect(await keys()).toContain(convA);
+      // A fourth pushes the follow-up out too: A is gone, transcript and all.
+      await c.responses.create({ model: "openclaw", input: "four" });
+      await until(async () => !(await keys()).includes(convA!));
+      expect(fs.existsSync(file)).toBe(false);
+      expect(await keys()).toHaveLength(2);
+    } finally {
+      await own.stop();
+    }
+  });
+
   it("survives a gateway restart on the same state dir", async () => {
     // Its own gateway (sharing the fake provider): stopped, then a new one on the same state.
     const own = await startAgentHarness({ fake: h.fake, gateway: { httpStages }, stateConfig: enabledConfig });
@@ -231,6 +274,20 @@ describe("function tools", () => {
     const assistant = sent.find((m) => m.role === "assistant");
     expect(assistant.tool_calls[0]).toMatchObject({ id: "call_w1", function: { name: "get_weather" } });
     expect(sent.at(-1)).toMatchObject({ role: "tool", tool_call_id: "call_w1", content: '{"sky":"sunny"}' });
+  });
+
+  it("passes tool_choice to the model on its first call: required, or a named function", async () => {
+    h.fake.script({ toolCalls: [{ id: "call_q1", name: "get_weather", arguments: { city: "Rome" } }] });
+    await client.responses.create({ model: "openclaw", input: "Rome?", tools, tool_choice: "required" });
+    expect(lastModelRequest().body.tool_choice).toBe("required");
+    h.fake.script({ toolCalls: [{ id: "call_q2", name: "get_weather", arguments: { city: "Rome" } }] });
+    await client.responses.create({ model: "openclaw", input: "Rome?", tools, tool_choice: { type: "function", name: "get_weather" } });
+    expect(lastModelRequest().body.tool_choice).toEqual({ type: "function", function: { name: "get_weather" } });
+    await client.responses.create({ model: "openclaw", input: "Rome?", tools, tool_choice: "auto" });
+    expect(lastModelRequest().body).not.toHaveProperty("tool_choice");
+    const unknown = await client.responses.create({ model: "openclaw", input: "x", tools, tool_choice: { type: "function", name: "nope" } }).catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(BadRequestError);
+    expect((unknown as BadRequestError).param).toBe("tool_choice");
   });
 
   it("streams function_call items", async () => {

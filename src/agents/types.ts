@@ -19,6 +19,12 @@ export type ChatMessage =
   | { role: "assistant"; content: string; toolCalls?: ToolCall[] }
   | { role: "tool"; toolCallId: string; toolName: string; content: string; isError?: boolean };
 
+/**
+ * What the model must do with its tools, when not left to it: call one of them ("required"), or
+ * call the named one. A run forces it on its first model call only, so a tool loop can end.
+ */
+export type ToolChoice = "required" | { name: string };
+
 /** A tool as the model sees it (JSON Schema parameters). */
 export interface ToolSpec {
   name: string;
@@ -66,6 +72,8 @@ export interface StreamRequest {
   system?: string;
   messages: ChatMessage[];
   tools?: ToolSpec[];
+  /** Absent: the model decides. Ignored without tools. */
+  toolChoice?: ToolChoice;
   maxTokens?: number;
   signal: AbortSignal;
   /**

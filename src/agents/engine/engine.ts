@@ -6,7 +6,7 @@ import type { SubsystemLogger } from "../../logging/logger.js";
 import { DEFAULT_MAX_CONCURRENT, resolveAgent, type AgentSettings } from "../agent-config.js";
 import type { SessionStore } from "../sessions/store.js";
 import type { SecretValues } from "../../secrets/values.js";
-import type { ChatMessage, ContentBlock, ToolSpec } from "../types.js";
+import type { ChatMessage, ContentBlock, ToolChoice, ToolSpec } from "../types.js";
 import { KeyedQueue, Semaphore } from "./concurrency.js";
 import { DedupeCache } from "./dedupe.js";
 import type { executeRun } from "./run.js";
@@ -26,6 +26,8 @@ export interface RunRequest {
   context?: ChatMessage[];
   /** Function tools the caller executes itself. */
   clientTools?: ToolSpec[];
+  /** What the model must do with its tools on its first call (the caller's `tool_choice`). */
+  toolChoice?: ToolChoice;
   maxTokens?: number;
   /**
    * False when nobody needs the text as it comes (a non-stream HTTP answer): the model may be
@@ -198,6 +200,7 @@ export class RunEngine {
           ...(req.modelOverride ? { modelOverride: req.modelOverride } : {}),
           ...(req.context ? { context: req.context } : {}),
           ...(req.clientTools ? { clientTools: req.clientTools } : {}),
+          ...(req.toolChoice ? { toolChoice: req.toolChoice } : {}),
           ...(req.maxTokens ? { maxTokens: req.maxTokens } : {}),
           ...(req.incremental === false ? { incremental: false } : {}),
           ...(req.channel ? { channel: req.channel } : {}),

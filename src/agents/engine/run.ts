@@ -15,7 +15,7 @@ import { toChatMessages } from "../sessions/convert.js";
 import type { SessionStore, TranscriptMessage } from "../sessions/store.js";
 import { runTool, type ToolPolicy } from "../tools/index.js";
 import type { RunResources } from "./run-resources.js";
-import { ProviderError, type ChatMessage, type ContentBlock, type ResolvedModel, type StopReason, type ToolCall, type ToolSpec, type Usage } from "../types.js";
+import { ProviderError, type ChatMessage, type ContentBlock, type ResolvedModel, type StopReason, type ToolCall, type ToolChoice, type ToolSpec, type Usage } from "../types.js";
 import type { AbortReason, RunErrorKind, RunEvent, RunResult } from "./run-events.js";
 import { compactHistory } from "./compaction.js";
 
@@ -34,6 +34,8 @@ export interface RunInput {
   context?: ChatMessage[];
   /** Function tools the caller executes itself. */
   clientTools?: ToolSpec[];
+  /** Forced on the first model call only: forcing every step would never let a tool loop end. */
+  toolChoice?: ToolChoice;
   maxTokens?: number;
   /** False: the model may answer in one piece (see RunRequest.incremental). */
   incremental?: boolean;
@@ -180,6 +182,7 @@ export async function executeRun(input: RunInput, deps: RunDeps): Promise<RunRes
         system,
         messages,
         tools: step <= MAX_TOOL_STEPS ? specs : [],
+        ...(step === 1 && input.toolChoice ? { toolChoice: input.toolChoice } : {}),
         signal: deps.signal,
         ...(input.maxTokens ? { maxTokens: input.maxTokens } : {}),
         ...(input.incremental === false ? { incremental: false } : {}),

@@ -39,6 +39,14 @@ describe("anthropic-messages mapping", () => {
     expect(body.tools).toEqual([{ name: "a", description: "A", input_schema: { type: "object", properties: { x: { type: "number" } } } }]);
   });
 
+  it("forces tools as Anthropic says it: any for required, tool for a name, nothing without tools", () => {
+    const tools = [{ name: "a", description: "A", parameters: { type: "object", properties: {} } }];
+    expect(toMessagesBody({ model, messages: [], tools, toolChoice: "required" }).tool_choice).toEqual({ type: "any" });
+    expect(toMessagesBody({ model, messages: [], tools, toolChoice: { name: "a" } }).tool_choice).toEqual({ type: "tool", name: "a" });
+    expect(toMessagesBody({ model, messages: [], tools })).not.toHaveProperty("tool_choice");
+    expect(toMessagesBody({ model, messages: [], toolChoice: "required" })).not.toHaveProperty("tool_choice");
+  });
+
   it("sums usage across message_start and message_delta, cache tokens included", () => {
     const m = new MessagesMapper();
     m.chunk({ type: "message_start", message: { usage: { input_tokens: 5, output_tokens: 1, cache_read_input_tokens: 3, cache_creation_input_tokens: 2 } } } as never);

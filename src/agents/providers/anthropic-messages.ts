@@ -58,6 +58,7 @@ export function toMessagesBody(req: Omit<StreamRequest, "signal">): Body {
       description: t.description,
       input_schema: { type: "object" as const, ...t.parameters },
     }));
+    if (req.toolChoice) body.tool_choice = req.toolChoice === "required" ? { type: "any" } : { type: "tool", name: req.toolChoice.name };
   }
   return body;
 }

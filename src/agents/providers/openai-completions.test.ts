@@ -33,6 +33,13 @@ describe("openai-completions mapping", () => {
     expect(body.tools).toEqual([{ type: "function", function: { name: "read", description: "Read a file", parameters: { type: "object", properties: {} } } }]);
   });
 
+  it("forces tools in the chat shape, and only with tools", () => {
+    const tools = [{ name: "a", description: "A", parameters: { type: "object", properties: {} } }];
+    expect(toCompletionsBody({ model: model(), messages: [], tools, toolChoice: "required" }).tool_choice).toBe("required");
+    expect(toCompletionsBody({ model: model(), messages: [], tools, toolChoice: { name: "a" } }).tool_choice).toEqual({ type: "function", function: { name: "a" } });
+    expect(toCompletionsBody({ model: model(), messages: [], toolChoice: "required" })).not.toHaveProperty("tool_choice");
+  });
+
   it("uses max_completion_tokens for api.openai.com", () => {
     const body = toCompletionsBody({ model: model("https://api.openai.com/v1"), messages: [] });
     expect(body.max_completion_tokens).toBe(100);

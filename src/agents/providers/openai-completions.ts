@@ -77,6 +77,7 @@ export function toCompletionsBody(req: Omit<StreamRequest, "signal">): Body {
       type: "function",
       function: { name: t.name, description: t.description, parameters: t.parameters },
     }));
+    if (req.toolChoice) body.tool_choice = req.toolChoice === "required" ? "required" : { type: "function", function: { name: req.toolChoice.name } };
   }
   return body;
 }

@@ -32,6 +32,13 @@ describe("openai-responses mapping", () => {
     expect(body.tools).toEqual([{ type: "function", name: "read", description: "Read", parameters: { type: "object" }, strict: false }]);
   });
 
+  it("forces tools in the Responses shape, and only with tools", () => {
+    const tools = [{ name: "a", description: "A", parameters: { type: "object", properties: {} } }];
+    expect(toResponsesBody({ model, messages: [], tools, toolChoice: "required" }).tool_choice).toBe("required");
+    expect(toResponsesBody({ model, messages: [], tools, toolChoice: { name: "a" } }).tool_choice).toEqual({ type: "function", name: "a" });
+    expect(toResponsesBody({ model, messages: [], toolChoice: "required" })).not.toHaveProperty("tool_choice");
+  });
+
   it("turns a failed response or an error event into a classified ProviderError", () => {
     const m = new ResponsesMapper("openai");
     const failed = () => m.chunk({ type: "response.failed", sequence_number: 1, response: { error: { code: "rate_limit_exceeded", message: "slow down" } } } as never);

@@ -80,6 +80,7 @@ export function toResponsesBody(req: Omit<StreamRequest, "signal">): Body {
       parameters: t.parameters,
       strict: false,
     }));
+    if (req.toolChoice) body.tool_choice = req.toolChoice === "required" ? "required" : { type: "function", name: req.toolChoice.name };
   }
   return body;
 }

@@ -7,7 +7,7 @@ import type { IncomingMessage } from "node:http";
 import type { RunRequest } from "../../../agents/engine/engine.js";
 import type { ToolCall } from "../../../agents/types.js";
 import type { GatewayServices } from "../../services.js";
-import { currentTurn, DEFAULT_IMAGE_LIMITS, mapChatMessages, mapClientTools, OpenAiRequestError, requireUserMessage, type ImageLimits } from "./messages.js";
+import { currentTurn, DEFAULT_IMAGE_LIMITS, mapChatMessages, mapClientTools, mapToolChoice, OpenAiRequestError, requireUserMessage, type ImageLimits } from "./messages.js";
 import { resolveRoute, type Route } from "./routing.js";
 
 export const CHAT_COMPLETIONS_PATH = "/v1/chat/completions";
@@ -70,6 +70,7 @@ export function planChat(gw: GatewayServices, req: IncomingMessage, body: unknow
   const conversation = mapChatMessages(body.messages, imageLimits(gw));
   requireUserMessage(conversation.messages);
   const clientTools = mapClientTools(body.tools ?? (Array.isArray(body.functions) ? body.functions.map((f) => ({ type: "function", function: f })) : undefined), body.tool_choice ?? body.function_call);
+  const toolChoice = mapToolChoice(body.tool_choice ?? body.function_call, clientTools, body.tool_choice === undefined && body.function_call !== undefined ? "function_call" : "tool_choice");
   const route = resolveRoute(gw, req, {
     model: body.model,
     user: body.user,
@@ -88,6 +89,7 @@ export function planChat(gw: GatewayServices, req: IncomingMessage, body: unknow
     ...(conversation.system ? { extraSystemPrompt: conversation.system } : {}),
     ...(route.modelOverride ? { modelOverride: route.modelOverride } : {}),
     ...(clientTools ? { clientTools } : {}),
+    ...(toolChoice ? { toolChoice } : {}),
     ...(limit ? { maxTokens: limit } : {}),
     ...(route.persistent ? (turn.images.length ? { images: turn.images } : {}) : { context: conversation.messages }),
   };

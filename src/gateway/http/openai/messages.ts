@@ -1,7 +1,7 @@
 // OpenAI-style conversations and tools to the engine's shapes, shared by /v1/chat/completions and
 // /v1/responses: system text, ChatMessage turns (data-URL images), client function tools, and
 // the current turn a stored session takes. Everything a client can get wrong is a 400 with a param.
-import type { ChatMessage, ContentBlock, ToolCall, ToolSpec } from "../../../agents/types.js";
+import type { ChatMessage, ContentBlock, ToolCall, ToolChoice, ToolSpec } from "../../../agents/types.js";
 
 /** A request the client must fix: rendered as an OpenAI `invalid_request_error`. */
 export class OpenAiRequestError extends Error {
@@ -213,6 +213,21 @@ export function currentTurn(messages: readonly ChatMessage[]): { message: string
 }
 
 const TOOL_NAME_RE = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/**
+ * The caller's `tool_choice` (chat: "auto" | "none" | "required" | {type:"function",
+ * function:{name}}; responses: {type:"function", name}; legacy `function_call`: {name}) as what
+ * the model must do; undefined leaves it to the model ("auto", and "none", which drops the
+ * client's tools instead: the agent keeps its own). Validated against the client's tools.
+ */
+export function mapToolChoice(toolChoice: unknown, tools: readonly ToolSpec[] | undefined, param = "tool_choice"): ToolChoice | undefined {
+  if (toolChoice === undefined || toolChoice === null || toolChoice === "auto" || toolChoice === "none" || !tools?.length) return undefined;
+  if (toolChoice === "required") return "required";
+  const name = isObj(toolChoice) ? (isObj(toolChoice.function) ? toolChoice.function.name : toolChoice.name) : undefined;
+  if (typeof name !== "string") throw new OpenAiRequestError("`tool_choice` must be \"auto\", \"none\", \"required\" or a function.", param);
+  if (!tools.some((t) => t.name === name)) throw new OpenAiRequestError(`tool_choice names an unknown function '${name}'.`, param);
+  return { name };
+}
 
 /**
  * Client function tools, in the chat shape (`{type:"function", function:{name,...}}`) or the

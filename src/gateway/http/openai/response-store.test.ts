@@ -72,4 +72,32 @@ describe("ResponseStore", () => {
     await store.put("resp_1", entry(1, Date.now()));
     expect(await new ResponseStore({ stateDir: dir }).get("resp_1")).toBeDefined();
   });
+
+  it("releases a session when the last response pointing into it is pruned, by count or on load", async () => {
+    const released: string[] = [];
+    const onSessionReleased = (_agent: string, key: string) => void released.push(key);
+    const store = new ResponseStore({ stateDir: dir, maxEntries: 2, onSessionReleased });
+    const now = Date.now();
+    const shared = { agentId: "main", sessionKey: "agent:main:openresponses:shared" };
+    await store.put("resp_a", { ...shared, createdAt: now + 1, entryId: "a" });
+    await store.put("resp_b", { ...shared, createdAt: now + 2, entryId: "b" });
+    await store.put("resp_c", entry(3, now + 3));
+    expect(released).toEqual([]); // resp_a went, but resp_b still points into the shared session
+    await store.put("resp_d", entry(4, now + 4));
+    expect(released).toEqual(["agent:main:openresponses:shared"]);
+    // A store that loads more than it may keep releases on load too.
+    const reloaded: string[] = [];
+    const small = new ResponseStore({ stateDir: dir, maxEntries: 1, onSessionReleased: (_a, key) => void reloaded.push(key) });
+    expect(await small.size()).toBe(1);
+    expect(reloaded).toEqual(["agent:main:openresponses:3"]);
+  });
+
+  it("keeps the request's user with the entry across a restart", async () => {
+    const store = new ResponseStore({ stateDir: dir });
+    await store.put("resp_u", { ...entry(1, Date.now()), user: "ann" });
+    await store.put("resp_n", entry(2, Date.now()));
+    const reloaded = new ResponseStore({ stateDir: dir });
+    expect((await reloaded.get("resp_u"))?.user).toBe("ann");
+    expect(await reloaded.get("resp_n")).not.toHaveProperty("user");
+  });
 });

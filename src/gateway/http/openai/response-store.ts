@@ -11,6 +11,8 @@ export const RESPONSE_STORE_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 export interface StoredResponse {
   agentId: string;
   sessionKey: string;
+  /** The request's `user`: a follow-up must come from the same one (spec 4.8). */
+  user?: string;
   /** Epoch ms. */
   createdAt: number;
   /** The transcript entry of this response's last turn: a follow-up replays the session up to it. */
@@ -24,6 +26,11 @@ export interface ResponseStoreOptions {
   maxAgeMs?: number;
   /** A corrupt file was set aside, or a write failed. */
   onError?: (error: unknown) => void;
+  /**
+   * Called with each session no stored response points into any more (its last entry was pruned
+   * by count or age), so its owner can delete what only those responses kept alive.
+   */
+  onSessionReleased?: (agentId: string, sessionKey: string) => void;
 }
 
 export function responseStorePath(stateDir: string): string {
@@ -36,8 +43,11 @@ export class ResponseStore {
   readonly #maxEntries: number;
   readonly #maxAgeMs: number;
   readonly #onError: (error: unknown) => void;
+  readonly #onSessionReleased: (agentId: string, sessionKey: string) => void;
   // Insertion order is creation order, so the oldest entries come first.
   #entries: Map<string, StoredResponse> | undefined;
+  /** Entries per `agentId\0sessionKey`. */
+  readonly #refs = new Map<string, number>();
   #loading: Promise<Map<string, StoredResponse>> | undefined;
   #tail: Promise<void> = Promise.resolve();
   #scheduled: Promise<void> | undefined;
@@ -48,6 +58,7 @@ export class ResponseStore {
     this.#maxEntries = Math.max(1, opts.maxEntries ?? RESPONSE_STORE_MAX_ENTRIES);
     this.#maxAgeMs = opts.maxAgeMs ?? RESPONSE_STORE_MAX_AGE_MS;
     this.#onError = opts.onError ?? (() => {});
+    this.#onSessionReleased = opts.onSessionReleased ?? (() => {});
   }
 
   /** The entry for `id`, or undefined when unknown or expired. */
@@ -61,8 +72,11 @@ export class ResponseStore {
   /** Records `id` and resolves once the file holding it is durable. */
   async put(id: string, entry: StoredResponse): Promise<void> {
     const entries = await this.#load();
+    const old = entries.get(id);
     entries.delete(id);
     entries.set(id, { ...entry });
+    this.#ref(entry, 1);
+    if (old) this.#ref(old, -1);
     this.#prune(entries);
     await this.#persist();
   }
@@ -76,10 +90,29 @@ export class ResponseStore {
     await this.#tail;
   }
 
+  // Oldest first, so the walk stops at the first entry that may stay.
   #prune(entries: Map<string, StoredResponse>): void {
     const cutoff = this.#now() - this.#maxAgeMs;
     for (const [id, e] of entries) {
-      if (entries.size > this.#maxEntries || e.createdAt < cutoff) entries.delete(id);
+      if (entries.size <= this.#maxEntries && e.createdAt >= cutoff) break;
+      this.#remove(entries, id);
+    }
+  }
+
+  #remove(entries: Map<string, StoredResponse>, id: string): void {
+    const e = entries.get(id);
+    if (!e) return;
+    entries.delete(id);
+    this.#ref(e, -1);
+  }
+
+  #ref(e: StoredResponse, delta: 1 | -1): void {
+    const key = `${e.agentId}\0${e.sessionKey}`;
+    const n = (this.#refs.get(key) ?? 0) + delta;
+    if (n > 0) this.#refs.set(key, n);
+    else {
+      this.#refs.delete(key);
+      if (delta < 0) this.#onSessionReleased(e.agentId, e.sessionKey);
     }
   }
 
@@ -129,7 +162,11 @@ export class ResponseStore {
       const parsed = JSON.parse(text) as { responses?: Record<string, unknown> };
       const rows = Object.entries(parsed.responses ?? {}).filter((row): row is [string, StoredResponse] => isEntry(row[1]));
       rows.sort((a, b) => a[1].createdAt - b[1].createdAt);
-      for (const [id, e] of rows) entries.set(id, { agentId: e.agentId, sessionKey: e.sessionKey, createdAt: e.createdAt, entryId: e.entryId });
+      for (const [id, e] of rows) {
+        const entry: StoredResponse = { agentId: e.agentId, sessionKey: e.sessionKey, createdAt: e.createdAt, entryId: e.entryId, ...(typeof e.user === "string" ? { user: e.user } : {}) };
+        entries.set(id, entry);
+        this.#ref(entry, 1);
+      }
     } catch (error) {
       // Keep the bad file for inspection; a fresh map beats refusing every follow-up forever.
       const aside = `${this.file}.corrupt-${this.#now()}`;

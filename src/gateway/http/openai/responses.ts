@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { KeyedQueue } from "../../../agents/engine/concurrency.js";
 import type { RunRequest } from "../../../agents/engine/engine.js";
 import type { RunResult } from "../../../agents/engine/run-events.js";
+import type { ToolChoice } from "../../../agents/types.js";
 import { messageText, toChatMessages } from "../../../agents/sessions/convert.js";
 import type { TranscriptMessage } from "../../../agents/sessions/types.js";
 import { Scopes } from "../../../protocol/scopes.js";
@@ -18,12 +19,16 @@ import { SseWriter } from "../sse.js";
 import { handleCors } from "./cors.js";
 import { requireEndpoint } from "./enablement.js";
 import { sendOpenAiError } from "./errors.js";
+import { mapToolChoice, OpenAiRequestError } from "./messages.js";
 import { ResponseStore } from "./response-store.js";
 import { callsIn, mapInput, parseResponsesRequest, ResponsesInputError, type ResponsesRequest } from "./responses-input.js";
 import { buildOutput, responseResource, runOutcome, type ResponseMeta } from "./responses-resource.js";
 import { ConversationGoneError, openConversation, recordExchange, type Conversation } from "./responses-session.js";
 import { ResponseEventWriter } from "./responses-stream.js";
 import { resolveRoute, RoutingError, type Route } from "./routing.js";
+
+/** The sessions stateless requests and their branches get (see responses-session.ts). */
+const STORED_ONLY_KEY = /^agent:[^:]+:openresponses:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 import { startClientRun, startFailure } from "./run-stream.js";
 
 export const RESPONSES_PATH = "/v1/responses";
@@ -52,9 +57,20 @@ interface Finished {
 }
 
 /** The /v1/responses stage; one response store and one per-session queue per gateway start. */
-export function responsesStage(gw: GatewayServices): HttpStage {
+/** `storedResponses`: how many response ids stay continuable (default 10,000; tests lower it). */
+export function responsesStage(gw: GatewayServices, opts: { storedResponses?: number } = {}): HttpStage {
   const log = () => gw.logger.child("openresponses");
-  const store = new ResponseStore({ stateDir: gw.stateDir, onError: (e) => log().warn((e as Error).message) });
+  const store = new ResponseStore({
+    stateDir: gw.stateDir,
+    ...(opts.storedResponses ? { maxEntries: opts.storedResponses } : {}),
+    onError: (e) => log().warn((e as Error).message),
+    // A conversation only stored responses kept (no explicit session key, no `user` session) goes
+    // with its last one, so stateless calls do not pile up transcripts for ever.
+    onSessionReleased: (agentId, sessionKey) => {
+      if (!STORED_ONLY_KEY.test(sessionKey)) return;
+      void gw.agents.sessions.delete(agentId, sessionKey, { deleteTranscript: true }).catch((e: unknown) => log().warn(`could not delete released response session ${sessionKey}: ${(e as Error).message}`));
+    },
+  });
   // Reading the history, running and recording the exchange are one step per session.
   const queue = new KeyedQueue();
 
@@ -72,16 +88,18 @@ export function responsesStage(gw: GatewayServices): HttpStage {
     let request: ResponsesRequest;
     let route: Route;
     let previous: string | undefined;
+    let toolChoice: ToolChoice | undefined;
     try {
       const body = await readJsonBody(req, { maxBytes: settings.maxBodyBytes ?? DEFAULT_RESPONSES_MAX_BODY_BYTES, timeoutMs: BODY_TIMEOUT_MS });
       request = parseResponsesRequest(body);
       route = resolveRoute(gw, req, { model: request.model, user: request.user, prefix: "openresponses", sessionFromUser: settings.sessionFromUser === true });
-      if (request.previousResponseId) previous = await continueFrom(request.previousResponseId, route);
+      if (request.previousResponseId) previous = await continueFrom(request.previousResponseId, route, request.user);
+      toolChoice = mapToolChoice(request.toolChoice, request.clientTools);
     } catch (err) {
       sendRequestError(res, err);
       return true;
     }
-    await queue.run(`${route.agentId}\0${route.sessionKey}`, () => respond(req, res, request, route, previous)).catch((err: unknown) => {
+    await queue.run(`${route.agentId}\0${route.sessionKey}`, () => respond(req, res, request, route, toolChoice, previous)).catch((err: unknown) => {
       if (!res.headersSent) sendRequestError(res, err);
       else if (!res.writableEnded) res.destroy();
       if (!(err instanceof RequestError || err instanceof ResponsesInputError)) log().warn(`response failed: ${(err as Error).message}`);
@@ -90,9 +108,12 @@ export function responsesStage(gw: GatewayServices): HttpStage {
   }
 
   // Points the route at the stored session; returns the entry to replay up to.
-  async function continueFrom(id: string, route: Route): Promise<string> {
+  async function continueFrom(id: string, route: Route, user: string | undefined): Promise<string> {
     const stored = await store.get(id);
     if (!stored) throw new RequestError(400, "previous_response_id not found", "previous_response_id", "previous_response_not_found");
+    if (stored.user !== user) {
+      throw new RequestError(400, "previous_response_id belongs to a different `user` than this request's.", "previous_response_id", "previous_response_mismatch");
+    }
     if (stored.agentId !== route.agentId) {
       throw new RequestError(400, `previous_response_id belongs to agent '${stored.agentId}', not '${route.agentId}'.`, "previous_response_id", "previous_response_mismatch");
     }
@@ -103,7 +124,7 @@ export function responsesStage(gw: GatewayServices): HttpStage {
     return stored.entryId;
   }
 
-  async function respond(req: IncomingMessage, res: ServerResponse, request: ResponsesRequest, route: Route, previous?: string): Promise<void> {
+  async function respond(req: IncomingMessage, res: ServerResponse, request: ResponsesRequest, route: Route, toolChoice: ToolChoice | undefined, previous?: string): Promise<void> {
     // Without a previous id or a stored route the input is the whole conversation.
     let conv: Conversation = { agentId: route.agentId, sessionKey: route.sessionKey, history: [] };
     if (previous !== undefined || route.persistent) {
@@ -127,6 +148,7 @@ export function responsesStage(gw: GatewayServices): HttpStage {
       message: lastUserText(mapped.turns),
       context: toChatMessages([...conv.history, ...mapped.turns]),
       ...(request.clientTools.length ? { clientTools: request.clientTools } : {}),
+      ...(toolChoice ? { toolChoice } : {}),
       ...(extraSystemPrompt ? { extraSystemPrompt } : {}),
       ...(route.modelOverride ? { modelOverride: route.modelOverride } : {}),
       ...(request.maxOutputTokens ? { maxTokens: request.maxOutputTokens } : {}),
@@ -137,7 +159,7 @@ export function responsesStage(gw: GatewayServices): HttpStage {
     if (finished.result.status === "ok") {
       try {
         const entryId = await recordExchange(gw.agents.sessions, conv, mapped.turns, finished.result, route.messageChannel);
-        await store.put(meta.id, { agentId: route.agentId, sessionKey: conv.sessionKey, createdAt: Date.now(), entryId });
+        await store.put(meta.id, { agentId: route.agentId, sessionKey: conv.sessionKey, createdAt: Date.now(), entryId, ...(request.user ? { user: request.user } : {}) });
         gw.agents.sessionsChanged(conv.sessionKey, "send", { runId: meta.id });
       } catch (err) {
         // The caller still gets its answer; only continuing from this id will fail.
@@ -202,8 +224,8 @@ function lastUserText(turns: TranscriptMessage[]): string {
 
 function sendRequestError(res: ServerResponse, err: unknown): void {
   if (err instanceof HttpBodyError) return sendOpenAiError(res, err.status, err.message, { code: BODY_ERROR_CODES[err.status] });
-  if (err instanceof RoutingError || err instanceof ResponsesInputError) {
-    return sendOpenAiError(res, err instanceof RoutingError ? err.status : 400, err.message, { code: err.code, param: err.param });
+  if (err instanceof RoutingError || err instanceof ResponsesInputError || err instanceof OpenAiRequestError) {
+    return sendOpenAiError(res, err instanceof ResponsesInputError ? 400 : err.status, err.message, { code: err.code, param: err.param });
   }
   if (err instanceof RequestError) return sendOpenAiError(res, err.status, err.message, { type: err.type, code: err.code, param: err.param });
   sendOpenAiError(res, 500, "internal error", { type: "api_error" });
