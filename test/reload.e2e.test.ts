@@ -108,6 +108,22 @@ describe("hot changes", () => {
     expect(byDevice.probe.frames.some((f) => f.event === "shutdown")).toBe(false);
   });
 
+  it("hooks turned on, moved and turned off by an edit apply at once (hot, no restart)", async () => {
+    const gw = await start();
+    const op = await operator(gw);
+    const wake = (base: string) =>
+      fetch(`${gw.httpUrl}${base}/wake`, { method: "POST", headers: { authorization: "Bearer hook-secret-0123456789", "content-type": "application/json" }, body: JSON.stringify({ text: "ping" }) });
+    expect((await wake("/hooks")).status).toBe(404);
+    await edit(gw, (c) => (c.hooks = { enabled: true, token: "hook-secret-0123456789" }));
+    await waitFor(async () => (await wake("/hooks")).status === 200);
+    await edit(gw, (c) => (c.hooks.path = "/inbound"));
+    await waitFor(async () => (await wake("/inbound")).status === 200);
+    expect((await wake("/hooks")).status).toBe(404);
+    await edit(gw, (c) => (c.hooks.enabled = false));
+    await waitFor(async () => (await wake("/inbound")).status === 404);
+    expect(op.frames.some((f) => f.event === "shutdown")).toBe(false); // all of it hot: no restart
+  });
+
   it("follows $include files", async () => {
     const gw = await start();
     const inc = path.join(path.dirname(gw.state.configPath), "session.json5");

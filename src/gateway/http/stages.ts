@@ -42,12 +42,14 @@ const v1NotFoundStage: HttpStage = {
 
 export function builtinHttpStages(gw: GatewayServices): HttpStage[] {
   const v1 = isV1Path;
-  const hooks = hooksBase(gw);
+  // hooks.enabled and hooks.path are read per request: a hot reload of `hooks` applies at once.
+  const underHooks = (p: string) => {
+    const hooks = hooksBase(gw);
+    return hooks !== null && (p === hooks || p.startsWith(`${hooks}/`));
+  };
   const stages: HttpStage[] = [];
-  if (hooks) {
-    stages.push(lazyStage(gw, "hooks", (p) => p === hooks || p.startsWith(`${hooks}/`), async () => (await import("./hooks/index.js")).hooksStage));
-  }
   stages.push(
+    lazyStage(gw, "hooks", underHooks, async () => (await import("./hooks/index.js")).hooksStage),
     lazyStage(gw, "models", v1, async () => (await import("./openai/models.js")).modelsStage),
     lazyStage(gw, "embeddings", v1, async () => (await import("./openai/embeddings.js")).embeddingsStage),
     lazyStage(gw, "tools-invoke", (p) => p === "/tools/invoke", async () => (await import("./tools-invoke.js")).toolsInvokeStage),
@@ -58,7 +60,7 @@ export function builtinHttpStages(gw: GatewayServices): HttpStage[] {
   // The Control UI comes last (before the probes) and never answers another family's paths.
   const cui = () => gw.config().gateway?.controlUi;
   const mayServeUi = (p: string) =>
-    cui()?.enabled !== false && !isReservedPath(p, hooks) && pathUnderBase(p, normalizeControlUiBasePath(cui()?.basePath)) !== null;
+    cui()?.enabled !== false && !isReservedPath(p, hooksBase(gw)) && pathUnderBase(p, normalizeControlUiBasePath(cui()?.basePath)) !== null;
   stages.push(lazyStage(gw, "control-ui", mayServeUi, async () => (await import("./control-ui.js")).controlUiStage));
   return stages;
 }
