@@ -60,6 +60,8 @@ export interface ResolvedModel {
   api: ProviderApi;
   baseUrl: string;
   apiKey?: string;
+  /** Where the key comes from, named in an auth failure: `models.providers.<id>.apiKey` or an env var. */
+  apiKeySource?: string;
   headers?: Record<string, string>;
   contextWindow: number;
   maxTokens: number;

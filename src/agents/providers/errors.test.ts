@@ -12,6 +12,12 @@ describe("provider error classification", () => {
     expect(errorForStatus("p", 403, "").message).toBe("p rejected the API key (HTTP 403); check models.providers.p.apiKey");
   });
 
+  it("names where the rejected key came from: an env var when it did", () => {
+    const sdkError = Object.assign(Object.create({ constructor: { name: "AuthenticationError" } }), { status: 401, message: "bad key" });
+    expect(toProviderError(sdkError, { ...ctx, keySource: "OPENAI_API_KEY" }).message).toBe("p rejected the API key (HTTP 401); check OPENAI_API_KEY");
+    expect(toProviderError(sdkError, ctx).message).toBe("p rejected the API key (HTTP 401); check models.providers.p.apiKey");
+  });
+
   it("reads Retry-After as ms, seconds or an HTTP date", () => {
     expect(retryAfterFrom(new Headers({ "retry-after-ms": "250", "retry-after": "9" }))).toBe(250);
     expect(retryAfterFrom(new Headers({ "retry-after": "2" }))).toBe(2000);

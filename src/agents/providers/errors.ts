@@ -6,6 +6,8 @@ import { ProviderError, type ProviderErrorKind } from "../types.js";
 export interface ErrorContext {
   provider: string;
   baseUrl: string;
+  /** What an auth failure tells the user to check (ResolvedModel.apiKeySource). */
+  keySource?: string;
   timeoutMs: number;
   /** The caller's signal fired. */
   aborted: boolean;
@@ -31,13 +33,13 @@ export function retryAfterMs(err: ProviderError): number | undefined {
 }
 
 /** The ProviderError an HTTP status stands for. */
-export function errorForStatus(provider: string, status: number, detail: string, retryAfter?: number): ProviderError {
+export function errorForStatus(provider: string, status: number, detail: string, retryAfter?: number, keySource?: string): ProviderError {
   const suffix = detail ? `: ${detail}` : "";
   let err: RetryHintedError;
   if (status === 401 || status === 403) {
     err = new ProviderError(
       "auth",
-      `${provider} rejected the API key (HTTP ${status}); check models.providers.${provider}.apiKey`,
+      `${provider} rejected the API key (HTTP ${status}); check ${keySource ?? `models.providers.${provider}.apiKey`}`,
       provider,
       status,
     );
@@ -57,14 +59,14 @@ export function errorForStatus(provider: string, status: number, detail: string,
 }
 
 /** The ProviderError for an error reported inside a stream (no HTTP status, only a type or code). */
-export function errorForType(provider: string, type: string | undefined, detail: string): ProviderError {
+export function errorForType(provider: string, type: string | undefined, detail: string, keySource?: string): ProviderError {
   const text = `${type ?? ""} ${detail}`;
   let kind: ProviderErrorKind = "server";
   if (/rate_limit/i.test(text)) kind = "rate_limit";
   else if (/authentication|permission|invalid_api_key/i.test(text)) kind = "auth";
   else if (CONTEXT_WORDING.test(text)) kind = "context_length";
   else if (/invalid_request/i.test(text)) kind = "bad_request";
-  if (kind === "auth") return errorForStatus(provider, 401, detail);
+  if (kind === "auth") return errorForStatus(provider, 401, detail, undefined, keySource);
   return new ProviderError(kind, `${provider} stream failed${type ? ` (${type})` : ""}: ${detail || "unknown error"}`, provider);
 }
 
@@ -77,7 +79,7 @@ export function toProviderError(err: unknown, ctx: ErrorContext): ProviderError 
     return new ProviderError("timeout", `${p} did not respond within ${Math.round(ctx.timeoutMs / 1000)} s`, p);
   }
   const e = err as { status?: unknown; headers?: unknown; name?: unknown } | null;
-  if (typeof e?.status === "number") return errorForStatus(p, e.status, detailOf(err), retryAfterFrom(e.headers));
+  if (typeof e?.status === "number") return errorForStatus(p, e.status, detailOf(err), retryAfterFrom(e.headers), ctx.keySource);
   if (hasClass(err, "APIUserAbortError") || e?.name === "AbortError") {
     return new ProviderError("aborted", `${p} request aborted`, p);
   }
@@ -86,7 +88,7 @@ export function toProviderError(err: unknown, ctx: ErrorContext): ProviderError 
     const why = code ?? causeMessage(err);
     return new ProviderError("network", `could not reach ${p} at ${ctx.baseUrl}${why ? ` (${why})` : ""}`, p);
   }
-  if (hasClass(err, "APIError")) return errorForType(p, typeOf(err), detailOf(err));
+  if (hasClass(err, "APIError")) return errorForType(p, typeOf(err), detailOf(err), ctx.keySource);
   return new ProviderError("server", `${p} stream failed: ${messageOf(err)}`, p);
 }
 

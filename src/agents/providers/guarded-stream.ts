@@ -61,6 +61,7 @@ export async function* guardedStream<C>(
     throw toProviderError(err, {
       provider: model.provider,
       baseUrl: model.baseUrl,
+      ...(model.apiKeySource ? { keySource: model.apiKeySource } : {}),
       timeoutMs,
       aborted: signal.aborted && !timedOut,
       timedOut,

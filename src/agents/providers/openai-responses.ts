@@ -29,10 +29,10 @@ export function createOpenAIResponsesAdapter(opts: AdapterOptions = {}): Provide
           const body: OpenAI.Responses.ResponseCreateParamsNonStreaming = { ...toResponsesBody(req), stream: false };
           return responseAsEvents(await (await client(req)).responses.create(body, { signal, timeout: wholeTimeoutMs }));
         };
-        return guardedStream(req, wholeTimeoutMs, open, new ResponsesMapper(req.model.provider));
+        return guardedStream(req, wholeTimeoutMs, open, new ResponsesMapper(req.model.provider, req.model.apiKeySource));
       }
       const open = async (signal: AbortSignal) => (await client(req)).responses.create(toResponsesBody(req), { signal });
-      return guardedStream(req, timeoutMs, open, new ResponsesMapper(req.model.provider));
+      return guardedStream(req, timeoutMs, open, new ResponsesMapper(req.model.provider, req.model.apiKeySource));
     },
   };
 }
@@ -126,7 +126,10 @@ export class ResponsesMapper implements StreamMapper<StreamEvent> {
   private refused = false;
   private reason: StopReason | undefined;
 
-  constructor(private readonly provider: string) {}
+  constructor(
+    private readonly provider: string,
+    private readonly keySource?: string,
+  ) {}
 
   chunk(event: StreamEvent): ProviderEvent[] {
     switch (event.type) {
@@ -165,10 +168,10 @@ export class ResponsesMapper implements StreamMapper<StreamEvent> {
         return this.finish(event.response);
       case "response.failed": {
         const error = event.response.error;
-        throw errorForType(this.provider, error?.code ?? undefined, error?.message ?? "response failed");
+        throw errorForType(this.provider, error?.code ?? undefined, error?.message ?? "response failed", this.keySource);
       }
       case "error":
-        throw errorForType(this.provider, event.code ?? undefined, event.message);
+        throw errorForType(this.provider, event.code ?? undefined, event.message, this.keySource);
       default:
         return [];
     }

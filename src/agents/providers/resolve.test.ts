@@ -31,7 +31,7 @@ describe("resolveModelRef", () => {
   it("resolves a configured provider with secret refs from the snapshot, headers and model limits", () => {
     expect(resolveModelRef("local/qwen", withProviders, {}, snap({ "models.providers.local.apiKey": "k1" }))).toEqual({
       ref: "local/qwen", provider: "local", model: "qwen", api: "openai-completions", baseUrl: "http://127.0.0.1:8000/v1",
-      apiKey: "k1", headers: { "x-team": "blue" }, contextWindow: 32000, maxTokens: 2048, name: "Qwen", reasoning: true,
+      apiKey: "k1", apiKeySource: "models.providers.local.apiKey", headers: { "x-team": "blue" }, contextWindow: 32000, maxTokens: 2048, name: "Qwen", reasoning: true,
     });
     expect(resolveModelRef("claude/sonnet", withProviders, {})).toMatchObject({
       api: "anthropic-messages", apiKey: "sk-ant", contextWindow: 128000, maxTokens: 4096,
@@ -45,8 +45,11 @@ describe("resolveModelRef", () => {
 
   it("falls back to OPENAI_API_KEY, ANTHROPIC_API_KEY and a keyless local Ollama", () => {
     expect(resolveModelRef("openai/gpt-4o", config({}), { OPENAI_API_KEY: "sk-o" })).toMatchObject({
-      provider: "openai", api: "openai-completions", baseUrl: "https://api.openai.com/v1", apiKey: "sk-o",
+      provider: "openai", api: "openai-completions", baseUrl: "https://api.openai.com/v1", apiKey: "sk-o", apiKeySource: "OPENAI_API_KEY",
     });
+    // A configured `openai` provider without apiKey takes the env key too, and says so.
+    const configured = config({ models: { providers: { openai: { baseUrl: "https://proxy.example/v1", models: [] } } } } as never);
+    expect(resolveModelRef("openai/gpt-4o", configured, { OPENAI_API_KEY: "sk-o" }).apiKeySource).toBe("OPENAI_API_KEY");
     expect(resolveModelRef("anthropic/claude-x", config({}), { ANTHROPIC_API_KEY: "sk-a" })).toMatchObject({
       api: "anthropic-messages", baseUrl: "https://api.anthropic.com", apiKey: "sk-a",
     });

@@ -53,6 +53,7 @@ export function resolveModelRef(ref: string, config: OpenClawConfig, env: Env = 
     api: builtin.api,
     baseUrl: builtin.baseUrl,
     ...(key ? { apiKey: key } : {}),
+    ...(builtin.keyEnv ? { apiKeySource: builtin.keyEnv } : {}),
     contextWindow: DEFAULT_CONTEXT_WINDOW,
     maxTokens: DEFAULT_MAX_TOKENS,
   };
@@ -65,14 +66,16 @@ function fromConfig(ref: string, id: string, model: string, p: ProviderConfig, e
     throw new Error(`models.providers.${id}.api "${api}" is not supported here (use ${APIS.join(", ")})`);
   }
   const keyEnv = BUILTIN[id]?.keyEnv;
-  const apiKey =
-    p.apiKey !== undefined ? readSecretInput(p.apiKey, formatPath(["models", "providers", id, "apiKey"]), secrets) : keyEnv ? env[keyEnv] : undefined;
+  const keyPath = formatPath(["models", "providers", id, "apiKey"]);
+  const fromEnv = p.apiKey === undefined && keyEnv !== undefined && env[keyEnv] !== undefined;
+  const apiKey = p.apiKey !== undefined ? readSecretInput(p.apiKey, keyPath, secrets) : keyEnv ? env[keyEnv] : undefined;
   const resolved: ResolvedModel = {
     ref,
     provider: id,
     model,
     api,
     baseUrl: p.baseUrl,
+    apiKeySource: fromEnv ? keyEnv : keyPath,
     contextWindow: def?.contextWindow ?? DEFAULT_CONTEXT_WINDOW,
     maxTokens: def?.maxTokens ?? DEFAULT_MAX_TOKENS,
   };

@@ -61,7 +61,7 @@ export function embeddingsStage(gw: GatewayServices): HttpStage {
         { signal },
       );
     } catch (err) {
-      const e = toProviderError(err, { provider: model.provider, baseUrl: model.baseUrl, timeoutMs: UPSTREAM_TIMEOUT_MS, aborted: signal.aborted, timedOut: false });
+      const e = toProviderError(err, { provider: model.provider, baseUrl: model.baseUrl, ...(model.apiKeySource ? { keySource: model.apiKeySource } : {}), timeoutMs: UPSTREAM_TIMEOUT_MS, aborted: signal.aborted, timedOut: false });
       const message = `Embedding request to ${model.provider} failed: ${e.message}`;
       if (e.kind === "rate_limit") {
         const retry = String(Math.max(1, Math.ceil((retryAfterMs(e) ?? 5000) / 1000)));
