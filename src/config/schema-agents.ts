@@ -68,6 +68,8 @@ const AgentEntrySchema = strictObject({
   sandbox: Type.Optional(openObject()),
   runtime: Type.Optional(openObject()),
   heartbeat: Type.Optional(HeartbeatSchema),
+  /** This agent's embeddings (/v1/embeddings): over `agents.defaults.memorySearch`, field by field. */
+  memorySearch: Type.Optional(openObject()),
 });
 
 /** The `agents` section. */

@@ -47,15 +47,21 @@ describe("parseEmbeddingsRequest", () => {
 
 describe("embeddingModelRef", () => {
   it("takes the header first, then memorySearch.model, then provider + model", () => {
-    expect(embeddingModelRef(req({ "x-openclaw-model": "ollama/nomic-embed-text" }), cfg({ model: "openai/x" }))).toBe("ollama/nomic-embed-text");
-    expect(embeddingModelRef(req(), cfg({ model: "openai/text-embedding-3-small" }))).toBe("openai/text-embedding-3-small");
-    expect(embeddingModelRef(req(), cfg({ provider: "ollama", model: "nomic-embed-text" }))).toBe("ollama/nomic-embed-text");
-    expect(embeddingModelRef(req(), cfg({ model: "text-embedding-3-small" }))).toBe("openai/text-embedding-3-small");
+    expect(embeddingModelRef(req({ "x-openclaw-model": "ollama/nomic-embed-text" }), cfg({ model: "openai/x" }), "main")).toBe("ollama/nomic-embed-text");
+    expect(embeddingModelRef(req(), cfg({ model: "openai/text-embedding-3-small" }), "main")).toBe("openai/text-embedding-3-small");
+    expect(embeddingModelRef(req(), cfg({ provider: "ollama", model: "nomic-embed-text" }), "main")).toBe("ollama/nomic-embed-text");
+    expect(embeddingModelRef(req(), cfg({ model: "text-embedding-3-small" }), "main")).toBe("openai/text-embedding-3-small");
+  });
+
+  it("takes the agent's own memorySearch over the defaults, field by field", () => {
+    const config = { agents: { defaults: { memorySearch: { provider: "ollama", model: "nomic-embed-text" } }, list: [{ id: "work", memorySearch: { model: "mxbai-embed-large" } }, { id: "home" }] } } as never;
+    expect(embeddingModelRef(req(), config, "Work")).toBe("ollama/mxbai-embed-large");
+    expect(embeddingModelRef(req(), config, "home")).toBe("ollama/nomic-embed-text");
   });
 
   it("says how to configure one when none is set", () => {
-    expect(message(() => embeddingModelRef(req(), cfg()))).toBe(NO_EMBEDDING_MODEL);
-    expect(message(() => embeddingModelRef(req({ "x-openclaw-model": "bad model" }), cfg()))).toBe("Invalid `x-openclaw-model`.");
+    expect(message(() => embeddingModelRef(req(), cfg(), "main"))).toBe(NO_EMBEDDING_MODEL);
+    expect(message(() => embeddingModelRef(req({ "x-openclaw-model": "bad model" }), cfg(), "main"))).toBe("Invalid `x-openclaw-model`.");
   });
 });
 

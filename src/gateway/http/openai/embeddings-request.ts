@@ -57,9 +57,13 @@ export function parseEmbeddingsRequest(body: unknown): EmbeddingsRequest {
   return req;
 }
 
-/** The `provider/model` to embed with: `x-openclaw-model`, else `agents.defaults.memorySearch`. */
-export function embeddingModelRef(req: IncomingMessage, config: OpenClawConfig): string {
-  const search = (config.agents?.defaults?.memorySearch ?? {}) as Record<string, unknown>;
+/**
+ * The `provider/model` to embed with for `agentId`: `x-openclaw-model`, else the agent's
+ * `memorySearch` over `agents.defaults.memorySearch` (spec 4.6: "the agent's memorySearch.model").
+ */
+export function embeddingModelRef(req: IncomingMessage, config: OpenClawConfig, agentId: string): string {
+  const own = config.agents?.list?.find((a) => a.id.toLowerCase() === agentId.toLowerCase())?.memorySearch;
+  const search = { ...config.agents?.defaults?.memorySearch, ...own } as Record<string, unknown>;
   const provider = typeof search.provider === "string" && search.provider.trim() ? search.provider.trim() : DEFAULT_EMBEDDING_PROVIDER;
   const raw = req.headers["x-openclaw-model"];
   const header = (Array.isArray(raw) ? raw[0] : raw)?.trim();

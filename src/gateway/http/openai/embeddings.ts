@@ -79,9 +79,9 @@ export function embeddingsStage(gw: GatewayServices): HttpStage {
     const request = parseEmbeddingsRequest(body);
     // `x-openclaw-model` names the embedding model here, not a chat model for the agent.
     const routeReq = { headers: { ...req.headers, "x-openclaw-model": undefined } } as unknown as IncomingMessage;
-    resolveRoute(gw, routeReq, { model: request.model, user: request.user, prefix: "openai", sessionFromUser: false });
+    const route = resolveRoute(gw, routeReq, { model: request.model, user: request.user, prefix: "openai", sessionFromUser: false });
     const config = gw.config();
-    const ref = embeddingModelRef(req, config);
+    const ref = embeddingModelRef(req, config, route.agentId);
     let model: ResolvedModel;
     try {
       model = resolveModelRef(ref, config, gw.env, gw.secrets);
