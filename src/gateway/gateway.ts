@@ -45,7 +45,7 @@ import { resolveHeartbeat } from "../automation/heartbeat-config.js";
 import { RunEngine } from "../agents/engine/engine.js";
 import { DedupeCache } from "../agents/engine/dedupe.js";
 import { SessionStore } from "../agents/sessions/store.js";
-import { attachWsEvents } from "../agents/views/ws-events.js";
+import { attachWsEvents, type WsEventSinks } from "../agents/views/ws-events.js";
 import type { AgentRuntime, DedupeEntry } from "./agent-runtime.js";
 import { PresenceRegistry } from "./presence.js";
 import { Channels } from "../channels/service.js";
@@ -57,6 +57,7 @@ import { describeClient, TrustedProxies } from "./client-address.js";
 import { Broadcaster } from "./ws/broadcast.js";
 import { MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES, WsConnection, type ConnectionHost, type WsSettings } from "./ws/connection.js";
 import { PreauthBudget } from "./ws/preauth-budget.js";
+import { ToolEventRecipients } from "./ws/tool-recipients.js";
 import { decide, diffConfigPaths, planReload, type HotAction, type ReloadPlan } from "./reload/plan.js";
 import { ConfigFileWatcher } from "./reload/watcher.js";
 import { formatSecretFailure } from "../secrets/resolve.js";
@@ -252,12 +253,15 @@ export class Gateway implements GatewayServices {
       log: () => this.#logger!.child("agents"),
       secrets: () => this.secrets.current,
     });
-    engine.onRun((run) => attachWsEvents(run, this.broadcaster));
+    const toolEventRecipients = new ToolEventRecipients((sessionKey) => engine.activeForSession(sessionKey).map((r) => r.runId));
+    const wsSinks: WsEventSinks = { broadcaster: this.broadcaster, toolRecipients: toolEventRecipients };
+    engine.onRun((run) => attachWsEvents(run, wsSinks));
     const sessionSubscribers = new Set<string>();
     return {
       engine,
       sessions,
       dedupe: new DedupeCache<DedupeEntry>(),
+      toolEventRecipients,
       sessionSubscribers,
       sessionsChanged: (sessionKey, reason, extra = {}) => {
         if (sessionSubscribers.size === 0) return;
@@ -809,6 +813,7 @@ export class Gateway implements GatewayServices {
   #onConnectionClosed(conn: WsConnection) {
     this.broadcaster.remove(conn.id);
     this.agents.sessionSubscribers.delete(conn.id);
+    this.agents.toolEventRecipients.connectionClosed(conn.id);
     if (conn.tracksPresence()) {
       const key = conn.deviceId ?? conn.client?.instanceId ?? conn.id;
       if (this.presence.markDisconnected(key)) this.#broadcastPresence();

@@ -1,17 +1,25 @@
 // The WebSocket view of a run: `agent` events (lifecycle, assistant, tool streams with a per-run
-// seq; tool frames only to `tool-events` clients) and `chat` events (deltas throttled to one per
-// 150 ms and droppable for slow clients, then final / aborted / error). Spec 3.2-3.3.
+// seq; tool frames only to the run's tool-event recipients) and `chat` events (deltas throttled
+// to one per 150 ms and droppable for slow clients, then final / aborted / error). Spec 3.1-3.3.
 import type { Broadcaster } from "../../gateway/ws/broadcast.js";
+import type { ToolEventRecipients } from "../../gateway/ws/tool-recipients.js";
 import type { RunHandle } from "../engine/engine.js";
 import type { RunEvent } from "../engine/run-events.js";
 
 export const CHAT_DELTA_THROTTLE_MS = 150;
 
+/** Where a run's WS events go, shared by all runs. */
+export interface WsEventSinks {
+  broadcaster: Broadcaster;
+  toolRecipients: ToolEventRecipients;
+}
+
 function chatMessage(text: string) {
   return { role: "assistant", content: [{ type: "text", text }], timestamp: Date.now() };
 }
 
-export function attachWsEvents(run: RunHandle, broadcaster: Broadcaster, throttleMs = CHAT_DELTA_THROTTLE_MS): void {
+export function attachWsEvents(run: RunHandle, sinks: WsEventSinks, throttleMs = CHAT_DELTA_THROTTLE_MS): void {
+  const { broadcaster, toolRecipients } = sinks;
   let seq = 0;
   let sentText = "";
   let pendingText = "";
@@ -22,12 +30,6 @@ export function attachWsEvents(run: RunHandle, broadcaster: Broadcaster, throttl
   const agentEvent = (stream: string, data: Record<string, unknown>, targets?: ReadonlySet<string>) => {
     const payload = { ...base(), seq: ++seq, stream, ts: Date.now(), data };
     broadcaster.broadcast("agent", payload, targets ? { targets } : {});
-  };
-
-  const toolTargets = (): ReadonlySet<string> => {
-    const ids = new Set<string>();
-    for (const p of broadcaster.peers()) if (p.caps?.includes("tool-events")) ids.add(p.id);
-    return ids;
   };
 
   // Background runs (heartbeats) show no text until they end, and a silent reply none at all.
@@ -59,25 +61,41 @@ export function attachWsEvents(run: RunHandle, broadcaster: Broadcaster, throttl
         else timer ??= setTimeout(flushDelta, wait);
         break;
       }
-      case "tool-call":
+      case "tool-call": {
         flushDelta();
-        agentEvent("tool", { phase: "start", name: e.call.name, toolCallId: e.call.id, args: e.call.arguments }, toolTargets());
+        // Tool frames count in the run's seq whether or not anyone receives them.
+        const targets = toolRecipients.forRun(run.runId);
+        if (!targets) {
+          seq++;
+          break;
+        }
+        agentEvent("tool", { phase: "start", name: e.call.name, toolCallId: e.call.id, args: e.call.arguments }, targets);
         break;
-      case "tool-result":
-        agentEvent("tool", { phase: "result", name: e.call.name, toolCallId: e.call.id, isError: e.result.isError, meta: { chars: e.result.content.length } }, toolTargets());
+      }
+      case "tool-result": {
+        const targets = toolRecipients.forRun(run.runId);
+        if (!targets) {
+          seq++;
+          break;
+        }
+        agentEvent("tool", { phase: "result", name: e.call.name, toolCallId: e.call.id, meta: { chars: e.result.content.length }, isError: e.result.isError }, targets);
         break;
+      }
       case "end":
+        toolRecipients.runEnded(run.runId);
         flushDelta();
         agentEvent("lifecycle", { phase: "end", endedAt: e.endedAt });
         const shown = e.text && !quiet?.(e.text) ? e.text : "";
         broadcaster.broadcast("chat", { ...base(), seq, state: "final", ...(shown ? { message: chatMessage(shown) } : {}), stopReason: e.stopReason });
         break;
       case "error":
+        toolRecipients.runEnded(run.runId);
         flushDelta();
         agentEvent("lifecycle", { phase: "error", error: e.message || "LLM request failed.", endedAt: e.endedAt });
         broadcaster.broadcast("chat", { ...base(), seq, state: "error", errorMessage: e.message, errorKind: e.kind === "auth" ? "unknown" : e.kind });
         break;
       case "aborted":
+        toolRecipients.runEnded(run.runId);
         flushDelta();
         agentEvent("lifecycle", { phase: "end", endedAt: e.endedAt, aborted: true });
         broadcaster.broadcast("chat", { ...base(), seq: seq + 1, state: "aborted", stopReason: e.reason, ...(e.text ? { message: chatMessage(e.text) } : {}) });

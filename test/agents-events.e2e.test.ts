@@ -1,0 +1,75 @@
+// Who sees what of a run, end to end (spec 3.1-3.4): tool frames only for the connections that
+// asked for them.
+import { afterEach, describe, expect, it } from "vitest";
+import { startAgentHarness, type AgentHarness } from "./helpers/agent-setup.js";
+import type { Probe } from "./helpers/ws-probe.js";
+
+let h: AgentHarness | undefined;
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+const MAIN = "agent:main:main";
+const TOOL_EVENTS = { caps: ["tool-events"] };
+
+const toolFrames = (p: Probe, runId: string) => p.frames.filter((f) => f.event === "agent" && f.payload.stream === "tool" && f.payload.runId === runId);
+const finalOf = (p: Probe, runId: string) => p.next((f) => f.event === "chat" && f.payload.runId === runId && f.payload.state === "final", 15_000);
+
+async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe("tool-event recipients", () => {
+  it("go to the caller and to a caller of the same session while the run is active, not to every tool-events client", async () => {
+    h = await startAgentHarness();
+    // Slow arguments keep run A in its first model call while the second caller joins.
+    h.fake.script({ toolCalls: [{ name: "write", arguments: { path: "a.txt", content: "A" } }], delayMs: 200 });
+    const owner = await h.connect(TOOL_EVENTS);
+    const late = await h.connect(TOOL_EVENTS);
+    const bystander = await h.connect(TOOL_EVENTS);
+    const other = await h.connect(TOOL_EVENTS);
+    await owner.request("chat.send", { sessionKey: MAIN, message: "write a", idempotencyKey: "run-a" });
+    await late.request("chat.send", { sessionKey: MAIN, message: "then b", idempotencyKey: "run-b" });
+    await owner.next((f) => f.event === "agent" && f.payload.stream === "tool", 10_000);
+    await other.request("chat.send", { sessionKey: "agent:main:other", message: "elsewhere", idempotencyKey: "run-c" });
+    await finalOf(owner, "run-a");
+    await finalOf(late, "run-b");
+    await finalOf(other, "run-c");
+
+    const phases = (p: Probe) => toolFrames(p, "run-a").map((f) => `${f.payload.data.phase}:${f.payload.data.name}`);
+    expect(phases(owner)).toEqual(["start:write", "result:write"]);
+    expect(phases(late)).toEqual(["start:write", "result:write"]);
+    expect(phases(bystander)).toEqual([]);
+    // A run of another session does not make its caller a recipient here.
+    expect(phases(other)).toEqual([]);
+    // Tool frames take their place in the run's seq for everyone, received or not.
+    const seqs = (p: Probe) => p.frames.filter((f) => f.event === "agent" && f.payload.runId === "run-a").map((f) => f.payload.seq);
+    expect(seqs(owner)).toEqual(seqs(owner).map((_, i) => i + 1));
+    expect(seqs(bystander).length).toBe(seqs(owner).length - 2);
+    expect(h.gw.gateway.agents.toolEventRecipients.size).toBe(0);
+    for (const p of [owner, late, bystander, other]) p.close();
+  });
+
+  it("a caller without the cap gets no tool frames, and a closed connection leaves no entry behind", async () => {
+    h = await startAgentHarness();
+    h.fake.script({ toolCalls: [{ name: "write", arguments: { path: "b.txt", content: "B" } }] }, { text: "ok" }, { hang: true });
+    const plain = await h.connect();
+    await plain.request("chat.send", { sessionKey: MAIN, message: "write b", idempotencyKey: "run-plain" });
+    await finalOf(plain, "run-plain");
+    expect(toolFrames(plain, "run-plain")).toHaveLength(0);
+    expect(h.gw.gateway.agents.toolEventRecipients.size).toBe(0);
+
+    const leaving = await h.connect(TOOL_EVENTS);
+    await leaving.request("chat.send", { sessionKey: MAIN, message: "hang", idempotencyKey: "run-hang" });
+    expect(h.gw.gateway.agents.toolEventRecipients.size).toBe(1);
+    leaving.close();
+    await until(() => h!.gw.gateway.agents.toolEventRecipients.size === 0);
+    expect((await plain.request("chat.abort", { sessionKey: MAIN })).payload.runIds).toEqual(["run-hang"]);
+    plain.close();
+  });
+});
