@@ -1,5 +1,5 @@
 // Who sees what of a run, end to end (spec 3.1-3.4): tool frames only for the connections that
-// asked for them.
+// asked for them, and tool results at verbose "full".
 import { afterEach, describe, expect, it } from "vitest";
 import { startAgentHarness, type AgentHarness } from "./helpers/agent-setup.js";
 import type { Probe } from "./helpers/ws-probe.js";
@@ -71,5 +71,28 @@ describe("tool-event recipients", () => {
     await until(() => h!.gw.gateway.agents.toolEventRecipients.size === 0);
     expect((await plain.request("chat.abort", { sessionKey: MAIN })).payload.runIds).toEqual(["run-hang"]);
     plain.close();
+  });
+});
+
+describe("tool results and the session's verbose level", () => {
+  it("strips `result` unless the session's verboseLevel is full", async () => {
+    h = await startAgentHarness();
+    const write = { toolCalls: [{ name: "write", arguments: { path: "v.txt", content: "verbose" } }] };
+    h.fake.script(write, { text: "one" }, write, { text: "two" });
+    const p = await h.connect(TOOL_EVENTS);
+    await p.request("chat.send", { sessionKey: MAIN, message: "first", idempotencyKey: "v-1" });
+    await finalOf(p, "v-1");
+    const stripped = toolFrames(p, "v-1").find((f) => f.payload.data.phase === "result");
+    expect(stripped.payload.data).toEqual({ phase: "result", name: "write", toolCallId: expect.any(String), meta: expect.any(Object), isError: false });
+
+    expect((await p.request("sessions.patch", { key: MAIN, verboseLevel: "full" })).ok).toBe(true);
+    await p.request("chat.send", { sessionKey: MAIN, message: "second", idempotencyKey: "v-2" });
+    await finalOf(p, "v-2");
+    const full = toolFrames(p, "v-2").find((f) => f.payload.data.phase === "result");
+    const history = await p.request("chat.history", { sessionKey: MAIN });
+    const stored = history.payload.messages.filter((m: any) => m.role === "toolResult").at(-1);
+    expect(full.payload.data.result).toEqual({ content: stored.content });
+    expect(full.payload.data.result.content[0].text.length).toBeGreaterThan(0);
+    p.close();
   });
 });

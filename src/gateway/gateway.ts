@@ -254,7 +254,11 @@ export class Gateway implements GatewayServices {
       secrets: () => this.secrets.current,
     });
     const toolEventRecipients = new ToolEventRecipients((sessionKey) => engine.activeForSession(sessionKey).map((r) => r.runId));
-    const wsSinks: WsEventSinks = { broadcaster: this.broadcaster, toolRecipients: toolEventRecipients };
+    const wsSinks: WsEventSinks = {
+      broadcaster: this.broadcaster,
+      toolRecipients: toolEventRecipients,
+      verboseLevel: async (agentId, sessionKey) => (await sessions.get(agentId, sessionKey))?.verboseLevel ?? this.config().agents?.defaults?.verboseDefault,
+    };
     engine.onRun((run) => attachWsEvents(run, wsSinks));
     const sessionSubscribers = new Set<string>();
     return {

@@ -12,6 +12,8 @@ export const CHAT_DELTA_THROTTLE_MS = 150;
 export interface WsEventSinks {
   broadcaster: Broadcaster;
   toolRecipients: ToolEventRecipients;
+  /** The session's verbose level (`off`, `on`, `full`); tool results are sent only at `full`. */
+  verboseLevel(agentId: string, sessionKey: string): Promise<string | undefined>;
 }
 
 function chatMessage(text: string) {
@@ -32,6 +34,17 @@ export function attachWsEvents(run: RunHandle, sinks: WsEventSinks, throttleMs =
     broadcaster.broadcast("agent", payload, targets ? { targets } : {});
   };
 
+  // Tool results go out only at verbose level "full" (spec 3.2). The level is read (from the
+  // session index in memory) when the run starts and at each tool call, without waiting for it:
+  // the model call between a run's start and its first tool result gives the read time to land.
+  let verboseFull = false;
+  const readVerbose = () => {
+    sinks.verboseLevel(run.agentId, run.sessionKey).then(
+      (level) => (verboseFull = level === "full"),
+      () => {},
+    );
+  };
+
   // Background runs (heartbeats) show no text until they end, and a silent reply none at all.
   const quiet = run.silentReply;
 
@@ -50,6 +63,7 @@ export function attachWsEvents(run: RunHandle, sinks: WsEventSinks, throttleMs =
   run.subscribe((e: RunEvent) => {
     switch (e.type) {
       case "start":
+        if (toolRecipients.forRun(run.runId)) readVerbose();
         agentEvent("lifecycle", { phase: "start", startedAt: e.startedAt });
         break;
       case "text-delta": {
@@ -69,6 +83,7 @@ export function attachWsEvents(run: RunHandle, sinks: WsEventSinks, throttleMs =
           seq++;
           break;
         }
+        readVerbose();
         agentEvent("tool", { phase: "start", name: e.call.name, toolCallId: e.call.id, args: e.call.arguments }, targets);
         break;
       }
@@ -78,7 +93,9 @@ export function attachWsEvents(run: RunHandle, sinks: WsEventSinks, throttleMs =
           seq++;
           break;
         }
-        agentEvent("tool", { phase: "result", name: e.call.name, toolCallId: e.call.id, meta: { chars: e.result.content.length }, isError: e.result.isError }, targets);
+        const data: Record<string, unknown> = { phase: "result", name: e.call.name, toolCallId: e.call.id, meta: { chars: e.result.content.length }, isError: e.result.isError };
+        if (verboseFull) data.result = { content: [{ type: "text", text: e.result.content }] };
+        agentEvent("tool", data, targets);
         break;
       }
       case "end":
