@@ -1,7 +1,7 @@
-// Who sees what of a run, end to end (spec 3.1-3.4): tool frames only for the connections that
-// asked for them, and tool results at verbose "full".
+// Who sees what of a run, end to end (spec 3.1-3.3): tool frames only for the connections that
+// asked for them, tool results at verbose "full", and compaction events.
 import { afterEach, describe, expect, it } from "vitest";
-import { startAgentHarness, type AgentHarness } from "./helpers/agent-setup.js";
+import { agentConfig, startAgentHarness, type AgentHarness } from "./helpers/agent-setup.js";
 import type { Probe } from "./helpers/ws-probe.js";
 
 let h: AgentHarness | undefined;
@@ -93,6 +93,38 @@ describe("tool results and the session's verbose level", () => {
     const stored = history.payload.messages.filter((m: any) => m.role === "toolResult").at(-1);
     expect(full.payload.data.result).toEqual({ content: stored.content });
     expect(full.payload.data.result.content[0].text.length).toBeGreaterThan(0);
+    p.close();
+  });
+});
+
+describe("compaction events", () => {
+  it("a run that compacts says so on the compaction stream, in its seq", async () => {
+    // A context window this small makes every run compact first.
+    h = await startAgentHarness({
+      stateConfig: (url, workspace) => {
+        const config = agentConfig(url, workspace) as any;
+        config.models.providers.fake.models[0].contextWindow = 50;
+        return config;
+      },
+    });
+    const p = await h.connect();
+    // Turns long enough that the latest one alone is over what compaction keeps verbatim.
+    await p.request("chat.send", { sessionKey: MAIN, message: "first ".repeat(40), idempotencyKey: "c-1" });
+    await finalOf(p, "c-1");
+    await p.request("chat.send", { sessionKey: MAIN, message: "second ".repeat(40), idempotencyKey: "c-2" });
+    await finalOf(p, "c-2");
+
+    const agentFrames = (runId: string) => p.frames.filter((f) => f.event === "agent" && f.payload.runId === runId).map((f) => f.payload);
+    const compaction = (runId: string) => agentFrames(runId).filter((e) => e.stream === "compaction").map((e) => e.data);
+    // Nothing old enough to summarise in the first run; the second summarises the first turn.
+    expect(compaction("c-1")).toEqual([{ phase: "start" }, { phase: "end", willRetry: false, completed: false }]);
+    expect(compaction("c-2")).toEqual([{ phase: "start" }, { phase: "end", willRetry: false, completed: true }]);
+    const second = agentFrames("c-2");
+    expect(second.map((e) => e.seq)).toEqual(second.map((_, i) => i + 1));
+    expect(second.map((e) => e.stream).slice(0, 3)).toEqual(["lifecycle", "compaction", "compaction"]);
+    expect(second[1]).toMatchObject({ runId: "c-2", sessionKey: MAIN, stream: "compaction", ts: expect.any(Number) });
+    // The summary was one more model call.
+    expect(h.fake.requests.filter((r) => r.api === "chat")).toHaveLength(3);
     p.close();
   });
 });

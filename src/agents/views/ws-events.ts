@@ -1,6 +1,7 @@
-// The WebSocket view of a run: `agent` events (lifecycle, assistant, tool streams with a per-run
-// seq; tool frames only to the run's tool-event recipients) and `chat` events (deltas throttled
-// to one per 150 ms and droppable for slow clients, then final / aborted / error). Spec 3.1-3.3.
+// The WebSocket view of a run: `agent` events (lifecycle, assistant, compaction, tool streams with
+// a per-run seq; tool frames only to the run's tool-event recipients) and `chat` events (deltas
+// throttled to one per 150 ms and droppable for slow clients, then final / aborted / error).
+// Spec 3.1-3.3.
 import type { Broadcaster } from "../../gateway/ws/broadcast.js";
 import type { ToolEventRecipients } from "../../gateway/ws/tool-recipients.js";
 import type { RunHandle } from "../engine/engine.js";
@@ -98,6 +99,12 @@ export function attachWsEvents(run: RunHandle, sinks: WsEventSinks, throttleMs =
         agentEvent("tool", data, targets);
         break;
       }
+      case "compaction-start":
+        agentEvent("compaction", { phase: "start" });
+        break;
+      case "compaction-end":
+        agentEvent("compaction", { phase: "end", willRetry: e.willRetry, completed: e.completed });
+        break;
       case "end":
         toolRecipients.runEnded(run.runId);
         flushDelta();
