@@ -1,5 +1,6 @@
-// Who sees what of a run, end to end (spec 3.1-3.3): tool frames only for the connections that
-// asked for them, tool results at verbose "full", and compaction events.
+// Who sees what of a run, end to end (spec 3.1-3.4): tool frames only for the connections that
+// asked for them, tool results at verbose "full", compaction events, and sessions.changed with
+// the session row when a run starts and ends.
 import { afterEach, describe, expect, it } from "vitest";
 import { agentConfig, startAgentHarness, type AgentHarness } from "./helpers/agent-setup.js";
 import type { Probe } from "./helpers/ws-probe.js";
@@ -126,5 +127,57 @@ describe("compaction events", () => {
     // The summary was one more model call.
     expect(h.fake.requests.filter((r) => r.api === "chat")).toHaveLength(3);
     p.close();
+  });
+});
+
+describe("sessions.changed", () => {
+  it("reaches subscribers only, with the session row, when a run starts and ends and when a method changes the session", async () => {
+    h = await startAgentHarness();
+    const sub = await h.connect();
+    const other = await h.connect();
+    await sub.request("sessions.subscribe", {});
+    const changed = () => sub.frames.filter((f) => f.event === "sessions.changed").map((f) => f.payload);
+
+    await sub.request("chat.send", { sessionKey: MAIN, message: "one", idempotencyKey: "sc-1" });
+    await sub.next((f) => f.event === "sessions.changed" && f.payload.runId === "sc-1" && f.payload.phase === "end", 15_000);
+    await sub.request("chat.send", { sessionKey: MAIN, message: "two", idempotencyKey: "sc-2" });
+    const end = await sub.next((f) => f.event === "sessions.changed" && f.payload.runId === "sc-2" && f.payload.phase === "end", 15_000);
+    await sub.request("sessions.patch", { key: MAIN, label: "mine" });
+    const patch = await sub.next((f) => f.event === "sessions.changed" && f.payload.reason === "patch");
+
+    expect(changed().map((c) => `${c.runId ?? "-"}:${c.reason ?? c.phase}`)).toEqual([
+      "sc-1:send", "sc-1:start", "sc-1:end",
+      "sc-2:send", "sc-2:start", "sc-2:end",
+      "-:patch",
+    ]);
+    const start = changed().find((c) => c.runId === "sc-2" && c.phase === "start");
+    const list = (await sub.request("sessions.list", {})).payload.sessions[0];
+    const row = { key: MAIN, kind: "direct", sessionId: list.sessionId, model: "fake-model", modelProvider: "fake" };
+    expect(start).toMatchObject({ sessionKey: MAIN, phase: "start", runId: "sc-2", ts: expect.any(Number), ...row, status: "running", abortedLastRun: false });
+    expect(start.startedAt).toBe(start.ts);
+    expect(start.reason).toBeUndefined();
+    expect(start.endedAt).toBeUndefined();
+    expect(end.payload).toMatchObject({ sessionKey: MAIN, phase: "end", runId: "sc-2", ...row, status: "done", startedAt: start.startedAt, abortedLastRun: false, inputTokens: expect.any(Number) });
+    expect(end.payload.endedAt).toBe(end.payload.ts);
+    expect(end.payload.runtimeMs).toBe(end.payload.endedAt - end.payload.startedAt);
+    expect(patch.payload).toMatchObject({ sessionKey: MAIN, reason: "patch", ts: expect.any(Number), ...row, label: "mine" });
+    const send = changed().find((c) => c.runId === "sc-2" && c.reason === "send");
+    expect(send).toMatchObject({ ...row, status: "running" });
+    expect(other.frames.filter((f) => f.event === "sessions.changed")).toHaveLength(0);
+    sub.close();
+    other.close();
+  });
+
+  it("an aborted run ends as killed", async () => {
+    h = await startAgentHarness();
+    h.fake.setBehavior({ hang: true });
+    const sub = await h.connect();
+    await sub.request("sessions.subscribe", {});
+    await sub.request("chat.send", { sessionKey: MAIN, message: "wait", idempotencyKey: "sk-1" });
+    await sub.next((f) => f.event === "sessions.changed" && f.payload.phase === "start");
+    await sub.request("chat.abort", { sessionKey: MAIN });
+    const end = await sub.next((f) => f.event === "sessions.changed" && f.payload.phase === "end", 10_000);
+    expect(end.payload).toMatchObject({ sessionKey: MAIN, runId: "sk-1", status: "killed", abortedLastRun: true, runtimeMs: expect.any(Number) });
+    sub.close();
   });
 });

@@ -51,6 +51,8 @@ import { PresenceRegistry } from "./presence.js";
 import { Channels } from "../channels/service.js";
 import type { SupervisorTiming } from "../channels/supervisor.js";
 import { channelMethods } from "./methods/channels.js";
+import { agentForSessionKey } from "./methods/agent-support.js";
+import { SessionEvents } from "./session-events.js";
 import type { ConfigWriteResult, DeviceConnectionFilter, GatewayServices, RestartPlan } from "./services.js";
 import { resolveStartupSettings, type StartupCliOptions, type StartupSettings } from "./startup.js";
 import { describeClient, TrustedProxies } from "./client-address.js";
@@ -254,23 +256,28 @@ export class Gateway implements GatewayServices {
       secrets: () => this.secrets.current,
     });
     const toolEventRecipients = new ToolEventRecipients((sessionKey) => engine.activeForSession(sessionKey).map((r) => r.runId));
+    const sessionEvents = new SessionEvents({
+      broadcaster: this.broadcaster,
+      sessions,
+      agentFor: (sessionKey) => agentForSessionKey(this, sessionKey),
+      hasActiveRun: (sessionKey) => engine.activeForSession(sessionKey).length > 0,
+    });
     const wsSinks: WsEventSinks = {
       broadcaster: this.broadcaster,
       toolRecipients: toolEventRecipients,
       verboseLevel: async (agentId, sessionKey) => (await sessions.get(agentId, sessionKey))?.verboseLevel ?? this.config().agents?.defaults?.verboseDefault,
     };
-    engine.onRun((run) => attachWsEvents(run, wsSinks));
-    const sessionSubscribers = new Set<string>();
+    engine.onRun((run) => {
+      attachWsEvents(run, wsSinks);
+      sessionEvents.watch(run);
+    });
     return {
       engine,
       sessions,
       dedupe: new DedupeCache<DedupeEntry>(),
       toolEventRecipients,
-      sessionSubscribers,
-      sessionsChanged: (sessionKey, reason, extra = {}) => {
-        if (sessionSubscribers.size === 0) return;
-        this.broadcaster.broadcast("sessions.changed", { sessionKey, reason, ts: Date.now(), ...extra }, { targets: sessionSubscribers });
-      },
+      sessionSubscribers: sessionEvents.subscribers,
+      sessionsChanged: (sessionKey, reason, extra) => sessionEvents.changed(sessionKey, reason, extra),
     };
   }
 
