@@ -4,6 +4,7 @@ import type { RunEngine, RunHandle } from "../agents/engine/engine.js";
 import type { DedupeCache } from "../agents/engine/dedupe.js";
 import type { RunResult } from "../agents/engine/run-events.js";
 import type { SessionStore } from "../agents/sessions/store.js";
+import type { ToolEventRecipients } from "./ws/tool-recipients.js";
 
 export interface DedupeEntry {
   runId: string;
@@ -16,6 +17,8 @@ export interface AgentRuntime {
   readonly engine: RunEngine;
   readonly sessions: SessionStore;
   readonly dedupe: DedupeCache<DedupeEntry>;
+  /** Connections that get each run's tool events. */
+  readonly toolEventRecipients: ToolEventRecipients;
   /** Connection ids that asked for `sessions.changed`. */
   readonly sessionSubscribers: Set<string>;
   /** Broadcasts `sessions.changed` to subscribers. */

@@ -45,18 +45,21 @@ import { resolveHeartbeat } from "../automation/heartbeat-config.js";
 import { RunEngine } from "../agents/engine/engine.js";
 import { DedupeCache } from "../agents/engine/dedupe.js";
 import { SessionStore } from "../agents/sessions/store.js";
-import { attachWsEvents } from "../agents/views/ws-events.js";
+import { attachWsEvents, type WsEventSinks } from "../agents/views/ws-events.js";
 import type { AgentRuntime, DedupeEntry } from "./agent-runtime.js";
 import { PresenceRegistry } from "./presence.js";
 import { Channels } from "../channels/service.js";
 import type { SupervisorTiming } from "../channels/supervisor.js";
 import { channelMethods } from "./methods/channels.js";
+import { agentForSessionKey } from "./methods/agent-support.js";
+import { SessionEvents } from "./session-events.js";
 import type { ConfigWriteResult, DeviceConnectionFilter, GatewayServices, RestartPlan } from "./services.js";
 import { resolveStartupSettings, type StartupCliOptions, type StartupSettings } from "./startup.js";
 import { describeClient, TrustedProxies } from "./client-address.js";
 import { Broadcaster } from "./ws/broadcast.js";
 import { MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES, WsConnection, type ConnectionHost, type WsSettings } from "./ws/connection.js";
 import { PreauthBudget } from "./ws/preauth-budget.js";
+import { ToolEventRecipients } from "./ws/tool-recipients.js";
 import { decide, diffConfigPaths, planReload, type HotAction, type ReloadPlan } from "./reload/plan.js";
 import { ConfigFileWatcher } from "./reload/watcher.js";
 import { formatSecretFailure } from "../secrets/resolve.js";
@@ -252,17 +255,29 @@ export class Gateway implements GatewayServices {
       log: () => this.#logger!.child("agents"),
       secrets: () => this.secrets.current,
     });
-    engine.onRun((run) => attachWsEvents(run, this.broadcaster));
-    const sessionSubscribers = new Set<string>();
+    const toolEventRecipients = new ToolEventRecipients((sessionKey) => engine.activeForSession(sessionKey).map((r) => r.runId));
+    const sessionEvents = new SessionEvents({
+      broadcaster: this.broadcaster,
+      sessions,
+      agentFor: (sessionKey) => agentForSessionKey(this, sessionKey),
+      hasActiveRun: (sessionKey) => engine.activeForSession(sessionKey).length > 0,
+    });
+    const wsSinks: WsEventSinks = {
+      broadcaster: this.broadcaster,
+      toolRecipients: toolEventRecipients,
+      verboseLevel: async (agentId, sessionKey) => (await sessions.get(agentId, sessionKey))?.verboseLevel ?? this.config().agents?.defaults?.verboseDefault,
+    };
+    engine.onRun((run) => {
+      attachWsEvents(run, wsSinks);
+      sessionEvents.watch(run);
+    });
     return {
       engine,
       sessions,
       dedupe: new DedupeCache<DedupeEntry>(),
-      sessionSubscribers,
-      sessionsChanged: (sessionKey, reason, extra = {}) => {
-        if (sessionSubscribers.size === 0) return;
-        this.broadcaster.broadcast("sessions.changed", { sessionKey, reason, ts: Date.now(), ...extra }, { targets: sessionSubscribers });
-      },
+      toolEventRecipients,
+      sessionSubscribers: sessionEvents.subscribers,
+      sessionsChanged: (sessionKey, reason, extra) => sessionEvents.changed(sessionKey, reason, extra),
     };
   }
 
@@ -809,6 +824,7 @@ export class Gateway implements GatewayServices {
   #onConnectionClosed(conn: WsConnection) {
     this.broadcaster.remove(conn.id);
     this.agents.sessionSubscribers.delete(conn.id);
+    this.agents.toolEventRecipients.connectionClosed(conn.id);
     if (conn.tracksPresence()) {
       const key = conn.deviceId ?? conn.client?.instanceId ?? conn.id;
       if (this.presence.markDisconnected(key)) this.#broadcastPresence();

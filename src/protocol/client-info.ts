@@ -33,3 +33,6 @@ export function isBrowserUiClient(id: string, mode?: string): boolean {
 export function isCliClient(id: string, mode?: string): boolean {
   return id === "cli" || mode === "cli";
 }
+
+/** Operator cap in `connect.caps`: the tool stream of the runs the client starts (spec 1.5, 3.1). */
+export const TOOL_EVENTS_CAP = "tool-events";

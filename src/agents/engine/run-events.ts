@@ -15,6 +15,10 @@ export type RunEvent =
   | { type: "text-delta"; delta: string; text: string }
   | { type: "tool-call"; call: ToolCall }
   | { type: "tool-result"; call: ToolCall; result: ToolOutcome }
+  /** History is being summarised before the model call (the prompt is built from the result). */
+  | { type: "compaction-start" }
+  /** `completed`: a summary was stored; `willRetry`: a failed model call is repeated after it. */
+  | { type: "compaction-end"; completed: boolean; willRetry: boolean }
   /** The model called tools the caller runs itself; the run ends after this. */
   | { type: "client-tool-calls"; calls: ToolCall[] }
   | { type: "usage"; usage: Usage }

@@ -168,7 +168,15 @@ export async function executeRun(input: RunInput, deps: RunDeps): Promise<RunRes
       messages = toChatMessages(history.messages);
       const budget = Math.floor(chain[0]!.contextWindow * 0.8);
       if (estimateTokens(system + JSON.stringify(messages)) > budget) {
-        await compactHistory({ agentId: agent.id, sessionKey, sessions: deps.sessions, model: chain[0]!, signal: deps.signal, keepLastTokens: Math.floor(budget / 2), log: deps.log });
+        deps.emit({ type: "compaction-start" });
+        let completed = false;
+        try {
+          const compaction = { agentId: agent.id, sessionKey, sessions: deps.sessions, model: chain[0]!, signal: deps.signal, keepLastTokens: Math.floor(budget / 2), log: deps.log };
+          completed = (await compactHistory(compaction)).compacted;
+        } finally {
+          // Compaction here precedes the model call, so no call is ever retried after it.
+          deps.emit({ type: "compaction-end", completed, willRetry: false });
+        }
         history = await deps.sessions.history(agent.id, sessionKey);
         system = await systemPrompt(history.summary);
         messages = toChatMessages(history.messages);

@@ -1,17 +1,28 @@
-// The WebSocket view of a run: `agent` events (lifecycle, assistant, tool streams with a per-run
-// seq; tool frames only to `tool-events` clients) and `chat` events (deltas throttled to one per
-// 150 ms and droppable for slow clients, then final / aborted / error). Spec 3.2-3.3.
+// The WebSocket view of a run: `agent` events (lifecycle, assistant, compaction, tool streams with
+// a per-run seq; tool frames only to the run's tool-event recipients) and `chat` events (deltas
+// throttled to one per 150 ms and droppable for slow clients, then final / aborted / error).
+// Spec 3.1-3.3.
 import type { Broadcaster } from "../../gateway/ws/broadcast.js";
+import type { ToolEventRecipients } from "../../gateway/ws/tool-recipients.js";
 import type { RunHandle } from "../engine/engine.js";
 import type { RunEvent } from "../engine/run-events.js";
 
 export const CHAT_DELTA_THROTTLE_MS = 150;
 
+/** Where a run's WS events go, shared by all runs. */
+export interface WsEventSinks {
+  broadcaster: Broadcaster;
+  toolRecipients: ToolEventRecipients;
+  /** The session's verbose level (`off`, `on`, `full`); tool results are sent only at `full`. */
+  verboseLevel(agentId: string, sessionKey: string): Promise<string | undefined>;
+}
+
 function chatMessage(text: string) {
   return { role: "assistant", content: [{ type: "text", text }], timestamp: Date.now() };
 }
 
-export function attachWsEvents(run: RunHandle, broadcaster: Broadcaster, throttleMs = CHAT_DELTA_THROTTLE_MS): void {
+export function attachWsEvents(run: RunHandle, sinks: WsEventSinks, throttleMs = CHAT_DELTA_THROTTLE_MS): void {
+  const { broadcaster, toolRecipients } = sinks;
   let seq = 0;
   let sentText = "";
   let pendingText = "";
@@ -24,10 +35,15 @@ export function attachWsEvents(run: RunHandle, broadcaster: Broadcaster, throttl
     broadcaster.broadcast("agent", payload, targets ? { targets } : {});
   };
 
-  const toolTargets = (): ReadonlySet<string> => {
-    const ids = new Set<string>();
-    for (const p of broadcaster.peers()) if (p.caps?.includes("tool-events")) ids.add(p.id);
-    return ids;
+  // Tool results go out only at verbose level "full" (spec 3.2). The level is read (from the
+  // session index in memory) when the run starts and at each tool call, without waiting for it:
+  // the model call between a run's start and its first tool result gives the read time to land.
+  let verboseFull = false;
+  const readVerbose = () => {
+    sinks.verboseLevel(run.agentId, run.sessionKey).then(
+      (level) => (verboseFull = level === "full"),
+      () => {},
+    );
   };
 
   // Background runs (heartbeats) show no text until they end, and a silent reply none at all.
@@ -48,6 +64,7 @@ export function attachWsEvents(run: RunHandle, broadcaster: Broadcaster, throttl
   run.subscribe((e: RunEvent) => {
     switch (e.type) {
       case "start":
+        if (toolRecipients.forRun(run.runId)) readVerbose();
         agentEvent("lifecycle", { phase: "start", startedAt: e.startedAt });
         break;
       case "text-delta": {
@@ -59,25 +76,50 @@ export function attachWsEvents(run: RunHandle, broadcaster: Broadcaster, throttl
         else timer ??= setTimeout(flushDelta, wait);
         break;
       }
-      case "tool-call":
+      case "tool-call": {
         flushDelta();
-        agentEvent("tool", { phase: "start", name: e.call.name, toolCallId: e.call.id, args: e.call.arguments }, toolTargets());
+        // Tool frames count in the run's seq whether or not anyone receives them.
+        const targets = toolRecipients.forRun(run.runId);
+        if (!targets) {
+          seq++;
+          break;
+        }
+        readVerbose();
+        agentEvent("tool", { phase: "start", name: e.call.name, toolCallId: e.call.id, args: e.call.arguments }, targets);
         break;
-      case "tool-result":
-        agentEvent("tool", { phase: "result", name: e.call.name, toolCallId: e.call.id, isError: e.result.isError, meta: { chars: e.result.content.length } }, toolTargets());
+      }
+      case "tool-result": {
+        const targets = toolRecipients.forRun(run.runId);
+        if (!targets) {
+          seq++;
+          break;
+        }
+        const data: Record<string, unknown> = { phase: "result", name: e.call.name, toolCallId: e.call.id, meta: { chars: e.result.content.length }, isError: e.result.isError };
+        if (verboseFull) data.result = { content: [{ type: "text", text: e.result.content }] };
+        agentEvent("tool", data, targets);
+        break;
+      }
+      case "compaction-start":
+        agentEvent("compaction", { phase: "start" });
+        break;
+      case "compaction-end":
+        agentEvent("compaction", { phase: "end", willRetry: e.willRetry, completed: e.completed });
         break;
       case "end":
+        toolRecipients.runEnded(run.runId);
         flushDelta();
         agentEvent("lifecycle", { phase: "end", endedAt: e.endedAt });
         const shown = e.text && !quiet?.(e.text) ? e.text : "";
         broadcaster.broadcast("chat", { ...base(), seq, state: "final", ...(shown ? { message: chatMessage(shown) } : {}), stopReason: e.stopReason });
         break;
       case "error":
+        toolRecipients.runEnded(run.runId);
         flushDelta();
         agentEvent("lifecycle", { phase: "error", error: e.message || "LLM request failed.", endedAt: e.endedAt });
         broadcaster.broadcast("chat", { ...base(), seq, state: "error", errorMessage: e.message, errorKind: e.kind === "auth" ? "unknown" : e.kind });
         break;
       case "aborted":
+        toolRecipients.runEnded(run.runId);
         flushDelta();
         agentEvent("lifecycle", { phase: "end", endedAt: e.endedAt, aborted: true });
         broadcaster.broadcast("chat", { ...base(), seq: seq + 1, state: "aborted", stopReason: e.reason, ...(e.text ? { message: chatMessage(e.text) } : {}) });

@@ -63,6 +63,7 @@ export const agentMethods: MethodDef[] = [
       const acceptedAt = Date.now();
       const entry = { runId: handle.runId, handle, acceptedAt };
       rt.dedupe.set(key, entry);
+      rt.toolEventRecipients.addCaller(ctx.caller, sessionKey);
       rt.sessionsChanged(sessionKey, "send", { runId: handle.runId });
       ctx.respond({ runId: handle.runId, status: "accepted", acceptedAt });
       const result = await handle.done;

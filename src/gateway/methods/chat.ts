@@ -58,6 +58,7 @@ export const chatMethods: MethodDef[] = [
       });
       const acceptedAt = Date.now();
       rt.dedupe.set(key, { runId: handle.runId, handle, acceptedAt });
+      rt.toolEventRecipients.addCaller(ctx.caller, p.sessionKey);
       void handle.done.then((result) => rt.dedupe.set(key, { runId: handle.runId, result, acceptedAt }));
       rt.sessionsChanged(p.sessionKey, "send", { runId: handle.runId });
       return { runId: handle.runId, status: "started" };

@@ -13,6 +13,8 @@ export interface CallerInfo {
   readonly connId: string;
   readonly role: string;
   readonly scopes: readonly string[];
+  /** Capabilities advertised in `connect` (e.g. `tool-events`). */
+  readonly caps: readonly string[];
   readonly clientId: string;
   readonly clientMode: string;
   readonly deviceId?: string;

@@ -14,17 +14,12 @@ import { resolveModelRef } from "../../agents/providers/resolve.js";
 import type { TranscriptEntry } from "../../agents/sessions/store.js";
 import { messageText } from "../../agents/sessions/convert.js";
 import type { GatewayServices } from "../services.js";
+import { sessionKind, sessionRowView } from "../session-events.js";
 import { agentForSessionKey, resetSession } from "./agent-support.js";
 import { defineMethod, type MethodDef } from "./registry.js";
 
 function textOf(entry: TranscriptEntry): string {
   return entry.type === "message" ? messageText(entry.message).trim() : "";
-}
-
-function kindOf(key: string): "direct" | "group" | "global" | "unknown" {
-  if (key === "global") return "global";
-  if (/:group:|:channel:/.test(key)) return "group";
-  return key.startsWith("agent:") ? "direct" : "unknown";
 }
 
 async function requireSession(gw: GatewayServices, key: string) {
@@ -59,7 +54,7 @@ export const sessionsMethods: MethodDef[] = [
         if (p.activeMinutes && now - (r.updatedAt ?? 0) > p.activeMinutes * 60_000) return false;
         if (p.label && r.label !== p.label) return false;
         if (p.search && !`${r.key} ${r.label ?? ""} ${r.displayName ?? ""}`.toLowerCase().includes(p.search.toLowerCase())) return false;
-        const kind = kindOf(r.key);
+        const kind = sessionKind(r.key);
         if (kind === "global" && !p.includeGlobal) return false;
         if (kind === "unknown" && !p.includeUnknown) return false;
         return true;
@@ -68,8 +63,7 @@ export const sessionsMethods: MethodDef[] = [
       if (p.limit) filtered = filtered.slice(0, p.limit);
       const sessions = await Promise.all(
         filtered.map(async (r) => {
-          const active = gw.agents.engine.activeForSession(r.key).length > 0;
-          const row: Record<string, unknown> = { ...r, kind: kindOf(r.key), updatedAt: r.updatedAt ?? null, ...(active ? { status: "running" } : {}) };
+          const row = sessionRowView(r, gw.agents.engine.activeForSession(r.key).length > 0);
           if (p.includeLastMessage || p.includeDerivedTitles) {
             const entries = await gw.agents.sessions.readTranscript(r.agentId, r.key, { limit: 20 });
             const msgs = entries.filter((e) => e.type === "message");

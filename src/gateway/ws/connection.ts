@@ -102,6 +102,7 @@ export class WsConnection implements EventPeer {
       connId: this.id,
       role: this.role,
       scopes: this.scopes,
+      caps: this.caps,
       clientId: this.client?.id ?? "unknown",
       clientMode: this.client?.mode ?? "unknown",
       remoteAddress: this.remoteAddress,
