@@ -9,6 +9,7 @@ export class OcSessions extends ViewElement {
   declare preview: { key: string; items: any[] } | undefined;
   declare notice: string | undefined;
   #debounce: ReturnType<typeof setTimeout> | undefined;
+  #reload: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     super();
@@ -17,7 +18,20 @@ export class OcSessions extends ViewElement {
   }
 
   protected override subscribe(): void {
-    this.listen("sessions.changed", () => void this.load());
+    this.listen("sessions.changed", (p) => this.#changed(p));
+  }
+
+  // A known session's event carries its row: patch it in place. Only a new or deleted session
+  // needs the list again, and a burst of those (runs starting everywhere) costs one reload.
+  #changed(p: any): void {
+    const i = this.rows.findIndex((r) => r.key === p?.sessionKey);
+    if (i >= 0 && p.reason !== "delete" && p.reason !== "reset" && p.key === p.sessionKey) {
+      const { sessionKey: _k, reason: _r, phase: _p, runId: _id, ts: _ts, ...row } = p;
+      this.rows = this.rows.map((r, j) => (j === i ? { ...r, ...row } : r));
+      return;
+    }
+    clearTimeout(this.#reload);
+    this.#reload = setTimeout(() => void this.load(), 500);
   }
 
   protected override async refresh(): Promise<void> {
