@@ -4,7 +4,7 @@
 // is a 400 with a param.
 import type { ChatMessage, ContentBlock, ToolCall, ToolSpec } from "../../../agents/types.js";
 import { OpenAiRequestError } from "./errors.js";
-import { checkInputUrl, IMAGE_MIMES, inputErrors, urlInputPolicy, type UrlInputPolicy } from "./url-inputs.js";
+import { base64Bytes, checkInputUrl, IMAGE_MIMES, inputErrors, parseBase64DataUrl, urlInputPolicy, type UrlInputPolicy } from "./url-inputs.js";
 
 export { OpenAiRequestError };
 
@@ -57,13 +57,12 @@ export class ImageBudget {
       this.#remote.push({ url: checked, param, block });
       return block;
     }
-    const m = /^data:([\w.+-]+\/[\w.+-]+)(?:;[\w-]+=[^;,]*)*;base64,(.*)$/is.exec(url);
-    if (!m) throw new OpenAiRequestError("Invalid image data URL; expected data:<mime>;base64,<data>.", param);
-    const mimeType = m[1]!.toLowerCase();
+    const parsed = parseBase64DataUrl(url);
+    if (!parsed) throw new OpenAiRequestError("Invalid image data URL; expected data:<mime>;base64,<data>.", param);
+    const { mime: mimeType, data } = parsed;
     if (!policy.allowedMimes.includes(mimeType)) throw inputErrors.unsupportedType(policy, mimeType, param);
-    const data = m[2]!.replace(/\s+/g, "");
     this.#count(param);
-    const bytes = Math.floor((data.length * 3) / 4);
+    const bytes = base64Bytes(data);
     if (bytes > policy.maxBytes) throw inputErrors.tooLarge(policy, policy.maxBytes, param);
     this.#add(bytes, param);
     return { type: "image", mimeType, data };

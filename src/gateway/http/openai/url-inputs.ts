@@ -24,6 +24,12 @@ export interface UrlInputPolicy {
   timeoutMs: number;
 }
 
+/** `responses.files`: a text cap on top. */
+export interface FilePolicy extends UrlInputPolicy {
+  /** Characters of decoded text kept per file. */
+  maxChars: number;
+}
+
 /** The config shape shared by `images` and `files` (schema-gateway.ts `fetchLimits`). */
 export interface UrlInputConfig {
   allowUrl?: boolean;
@@ -54,6 +60,20 @@ export function urlInputPolicy(kind: InputKind, configKey: string, config: UrlIn
   };
 }
 
+/** A `data:<mime>[;param=v]*;base64,<data>` URL's parts (MIME lower case, whitespace dropped from the data). */
+export function parseBase64DataUrl(url: string): { mime: string; charset?: string; data: string } | undefined {
+  const m = /^data:([\w.+-]+\/[\w.+-]+)((?:;[\w-]+=[^;,]*)*);base64,(.*)$/is.exec(url);
+  if (!m) return undefined;
+  const charset = /;charset=([^;,]*)/i.exec(m[2]!)?.[1]?.replace(/"/g, "");
+  return { mime: m[1]!.toLowerCase(), ...(charset ? { charset } : {}), data: m[3]!.replace(/\s+/g, "") };
+}
+
+/** Decoded size of base64 text, without decoding it. */
+export function base64Bytes(data: string): number {
+  const pad = data.endsWith("==") ? 2 : data.endsWith("=") ? 1 : 0;
+  return Math.floor((data.length * 3) / 4) - pad;
+}
+
 /** Whether `host` (lower case, no brackets) may be fetched at all. */
 export function hostAllowed(policy: UrlInputPolicy, host: string): boolean {
   if (policy.urlAllowlist.length === 0) return true;
@@ -80,6 +100,11 @@ export const inputErrors = {
   unsupportedType: (p: UrlInputPolicy, mime: string, param: string) =>
     new OpenAiRequestError(`Unsupported ${p.kind} type '${mime}' (allowed: ${p.allowedMimes.join(", ")}).`, param, `unsupported_${p.kind}_type`),
   notAnImage: (mime: string, param: string) => new OpenAiRequestError(`image content is not ${mime}.`, param, "invalid_image"),
+  missingMediaType: (param: string) =>
+    new OpenAiRequestError("input_file needs a media type: a data: URL, `source.media_type`, a typed URL response or a filename with a known extension.", param, "missing_media_type"),
+  notText: (mime: string, param: string) => new OpenAiRequestError(`file content is not text, though typed ${mime}.`, param, "invalid_file"),
+  pdfUnsupported: (param: string) =>
+    new OpenAiRequestError("PDF files are not supported yet: this gateway has no PDF text extractor. Send the document's text instead (text/plain or text/markdown).", param, "pdf_not_supported"),
   tooManyUrlParts: (max: number, param: string) => new OpenAiRequestError(`Too many URL inputs (max ${max}).`, param, "too_many_url_parts"),
 };
 
