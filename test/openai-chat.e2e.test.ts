@@ -210,10 +210,12 @@ describe("image URLs", () => {
     expect(missing.message).toContain("fetch failed: HTTP 404");
     expect(await ask(`${images.url}/cat.txt`)).toMatchObject({ code: "unsupported_image_type" });
     // Not listed: refused before anything is fetched, and so is a redirect that leads there.
+    const catHits = images.hits.get("/cat.png");
     const unlisted = await ask(`http://localhost:${images.port}/cat.png`);
     expect(unlisted).toMatchObject({ code: "url_host_not_allowed" });
     expect(unlisted.message).toContain("image URL host is not allowed: localhost");
     expect(await ask(`${images.url}/redirect?to=${encodeURIComponent(`http://localhost:${images.port}/cat.png`)}`)).toMatchObject({ code: "url_host_not_allowed" });
+    expect(images.hits.get("/cat.png")).toBe(catHits);
     expect(await ask("file:///etc/passwd")).toMatchObject({ param: "messages[0].content[1].image_url" });
     expect(h.fake.requestCount).toBe(before);
   });
