@@ -6,21 +6,29 @@ import { chatCompletionsStage } from "../src/gateway/http/openai/chat-completion
 import { modelsStage } from "../src/gateway/http/openai/models.js";
 import { agentConfig, startAgentHarness, type AgentHarness } from "./helpers/agent-setup.js";
 import { startGateway } from "./helpers/in-process.js";
+import { startStaticServer, type StaticServer } from "./helpers/static-server.js";
 import { localConfig, TEST_TOKEN } from "./helpers/temp-state.js";
 
 const httpStages = [modelsStage, chatCompletionsStage];
 const ORIGIN = "https://ui.example";
 
+// A PNG's signature and some bytes: enough for the gateway's type check, never decoded.
+const PNG_BYTES = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(24, 1)]);
+
 let h: AgentHarness;
 let client: OpenAI;
 let base: string;
+let images: StaticServer;
 
 beforeAll(async () => {
+  images = await startStaticServer({ "/cat.png": { body: PNG_BYTES, type: "image/png" }, "/cat.txt": { body: "meow", type: "text/plain" } });
   h = await startAgentHarness({
     gateway: { httpStages },
     stateConfig: (url, ws) => {
       const c = agentConfig(url, ws) as Record<string, any>;
-      c.gateway.http = { endpoints: { chatCompletions: { enabled: true } }, cors: { allowedOrigins: [ORIGIN] } };
+      // Image URLs are off by default; 127.0.0.1 is reachable only because it is listed.
+      const imageUrls = { allowUrl: true, urlAllowlist: ["127.0.0.1"] };
+      c.gateway.http = { endpoints: { chatCompletions: { enabled: true, images: imageUrls } }, cors: { allowedOrigins: [ORIGIN] } };
       return c;
     },
   });
@@ -29,6 +37,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h.stop();
+  await images.close();
 });
 afterEach(() => {
   h.fake.setBehavior({});
@@ -196,6 +205,45 @@ describe("chat completions", () => {
     const get = await fetch(`${base}/chat/completions`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
     expect(get.status).toBe(405);
     expect(get.headers.get("allow")).toBe("POST");
+  });
+});
+
+describe("image URLs", () => {
+  it("fetches an allow-listed image URL and hands the model the bytes inline", async () => {
+    await client.chat.completions.create({
+      model: "openclaw",
+      messages: [{ role: "user", content: [{ type: "text", text: "what is this?" }, { type: "image_url", image_url: { url: `${images.url}/cat.png` } }] }],
+    });
+    const user = sentMessages().at(-1);
+    expect(user.content).toEqual([
+      { type: "text", text: "what is this?" },
+      { type: "image_url", image_url: { url: `data:image/png;base64,${PNG_BYTES.toString("base64")}` } },
+    ]);
+  });
+
+  it("answers refusals and failures with a 400 naming the part", async () => {
+    const ask = (url: string) =>
+      client.chat.completions
+        .create({ model: "openclaw", messages: [{ role: "user", content: [{ type: "text", text: "x" }, { type: "image_url", image_url: { url } }] }] })
+        .then(
+          () => expect.fail("expected a 400"),
+          (e: unknown) => e as APIError,
+        );
+    const before = h.fake.requestCount;
+    const missing = await ask(`${images.url}/nope.png`);
+    expect(missing).toBeInstanceOf(BadRequestError);
+    expect(missing).toMatchObject({ code: "url_fetch_failed", param: "messages[0].content[1].image_url" });
+    expect(missing.message).toContain("fetch failed: HTTP 404");
+    expect(await ask(`${images.url}/cat.txt`)).toMatchObject({ code: "unsupported_image_type" });
+    // Not listed: refused before anything is fetched, and so is a redirect that leads there.
+    const catHits = images.hits.get("/cat.png");
+    const unlisted = await ask(`http://localhost:${images.port}/cat.png`);
+    expect(unlisted).toMatchObject({ code: "url_host_not_allowed" });
+    expect(unlisted.message).toContain("image URL host is not allowed: localhost");
+    expect(await ask(`${images.url}/redirect?to=${encodeURIComponent(`http://localhost:${images.port}/cat.png`)}`)).toMatchObject({ code: "url_host_not_allowed" });
+    expect(images.hits.get("/cat.png")).toBe(catHits);
+    expect(await ask("file:///etc/passwd")).toMatchObject({ param: "messages[0].content[1].image_url" });
+    expect(h.fake.requestCount).toBe(before);
   });
 });
 

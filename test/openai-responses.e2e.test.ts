@@ -8,25 +8,36 @@ import { responsesStage } from "../src/gateway/http/openai/responses.js";
 import { createLogger } from "../src/logging/logger.js";
 import { agentConfig, startAgentHarness, type AgentHarness } from "./helpers/agent-setup.js";
 import { startGateway } from "./helpers/in-process.js";
+import { startStaticServer, type StaticServer } from "./helpers/static-server.js";
 import { localConfig, TEST_TOKEN } from "./helpers/temp-state.js";
 
 const httpStages = [responsesStage];
 
 let h: AgentHarness;
 let client: OpenAI;
+let files: StaticServer;
 
+// URLs are allowed by default here; 127.0.0.1 is reachable only because it is listed.
 function enabledConfig(url: string, ws: string) {
   const c = agentConfig(url, ws) as Record<string, any>;
-  c.gateway.http = { endpoints: { responses: { enabled: true } } };
+  c.gateway.http = { endpoints: { responses: { enabled: true, images: { urlAllowlist: ["127.0.0.1"] }, files: { urlAllowlist: ["127.0.0.1"] } } } };
   return c;
 }
 
+const PNG_BYTES = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(24, 1)]);
+
 beforeAll(async () => {
+  files = await startStaticServer({
+    "/cat.png": { body: PNG_BYTES, type: "image/png" },
+    "/notes.md": { body: "# Notes\nThe launch code is 1234.", type: "text/markdown; charset=utf-8" },
+    "/paper.pdf": { body: "%PDF-1.7 ...", type: "application/pdf" },
+  });
   h = await startAgentHarness({ gateway: { httpStages }, stateConfig: enabledConfig });
   client = new OpenAI({ apiKey: TEST_TOKEN, baseURL: `${h.gw.httpUrl}/v1`, maxRetries: 0 });
 });
 afterAll(async () => {
   await h.stop();
+  await files.close();
 });
 afterEach(() => {
   h.fake.setBehavior({});
@@ -319,6 +330,58 @@ describe("function tools", () => {
     });
     expect(r.output_text).toBe("Rainy.");
     expect((lastModelRequest().body.messages as any[]).at(-1)).toMatchObject({ role: "tool", tool_call_id: "call_r1", content: "rain" });
+  });
+});
+
+describe("images and files", () => {
+  const systemText = () => textOf((lastModelRequest().body.messages as any[]).find((m) => m.role === "system"));
+
+  it("fetches an input_image URL and hands the model the bytes inline", async () => {
+    await client.responses.create({
+      model: "openclaw",
+      input: [{ role: "user", content: [{ type: "input_text", text: "what is this?" }, { type: "input_image", image_url: `${files.url}/cat.png`, detail: "auto" }] }],
+    });
+    const user = (lastModelRequest().body.messages as any[]).at(-1);
+    expect(user.content).toContainEqual({ type: "image_url", image_url: { url: `data:image/png;base64,${PNG_BYTES.toString("base64")}` } });
+  });
+
+  it("puts input_file text in the system prompt inside untrusted-content markers, not in the turn", async () => {
+    await client.responses.create({
+      model: "openclaw",
+      input: [
+        {
+          role: "user",
+          content: [
+            { type: "input_text", text: "summarise both" },
+            { type: "input_file", file_url: `${files.url}/notes.md` },
+            { type: "input_file", filename: "todo.txt", file_data: `data:text/plain;base64,${Buffer.from("buy milk").toString("base64")}` },
+          ],
+        },
+      ],
+    });
+    const system = systemText();
+    expect(system).toMatch(/<file name="notes\.md" mime="text\/markdown">\n<<<EXTERNAL_UNTRUSTED_CONTENT id="([0-9a-f]{16})">>>\nSource: External\n---\n# Notes\nThe launch code is 1234\.\n<<<END_EXTERNAL_UNTRUSTED_CONTENT id="\1">>>\n<\/file>/);
+    expect(system).toContain("buy milk");
+    expect(conversation()).toEqual(["user: summarise both"]);
+  });
+
+  it("refuses with a 400 naming the part: PDFs, unlisted hosts, missing files", async () => {
+    const ask = (part: Record<string, unknown>) =>
+      client.responses.create({ model: "openclaw", input: [{ role: "user", content: [{ type: "input_text", text: "x" }, part as any] }] }).then(
+        () => expect.fail("expected a 400"),
+        (e: unknown) => e as APIError,
+      );
+    const before = h.fake.requestCount;
+    const pdf = await ask({ type: "input_file", file_url: `${files.url}/paper.pdf` });
+    expect(pdf).toBeInstanceOf(BadRequestError);
+    expect(pdf).toMatchObject({ code: "pdf_not_supported", param: "input[0].content[1].file_url" });
+    expect(pdf.message).toContain("PDF files are not supported yet");
+    expect(await ask({ type: "input_image", image_url: `http://localhost:${files.port}/cat.png`, detail: "auto" })).toMatchObject({ code: "url_host_not_allowed" });
+    expect(await ask({ type: "input_file", file_url: `${files.url}/redirect?to=${encodeURIComponent(`http://localhost:${files.port}/notes.md`)}` })).toMatchObject({ code: "url_host_not_allowed" });
+    const missing = await ask({ type: "input_file", file_url: `${files.url}/gone.txt` });
+    expect(missing).toMatchObject({ code: "url_fetch_failed" });
+    expect(missing.message).toContain("fetch failed: HTTP 404");
+    expect(h.fake.requestCount).toBe(before);
   });
 });
 

@@ -1,18 +1,11 @@
-// `web_fetch`: GETs an http(s) URL and returns status, content type and readable text. Every hop
-// (redirects included) is resolved and checked against private address ranges, and the
-// connection is pinned to the checked addresses, so DNS rebinding cannot slip past the check.
-import type { LookupAddress } from "node:dns";
-import dns from "node:dns/promises";
-import http from "node:http";
-import https from "node:https";
-import net from "node:net";
-import { pipeline, type Readable } from "node:stream";
-import zlib from "node:zlib";
+// `web_fetch`: GETs an http(s) URL and returns status, content type and readable text. The fetch
+// itself (every hop checked against private address ranges, connections pinned to the checked
+// addresses, so DNS rebinding cannot slip past) is guarded-fetch.ts, shared with /v1 URL inputs.
 import { Type } from "@sinclair/typebox";
 import { defineTool } from "./define-tool.js";
-import { ToolError } from "./errors.js";
+import { ToolError, toolErrors } from "./errors.js";
+import { guardedFetch, GuardedFetchError, type GuardedFetchHooks, type GuardedResponse } from "./guarded-fetch.js";
 import { htmlTitle, htmlToText } from "./html-text.js";
-import { classifyAddress, pinnedLookup, type AddressClass } from "./net-guard.js";
 import { looksBinary } from "./fs-utils.js";
 import type { ToolPolicy } from "./types.js";
 
@@ -24,121 +17,17 @@ const TEXT_TYPE = /^(text\/|application\/(json|xml|javascript|ecmascript|x-javas
 const HTML_TYPE = /^(text\/html|application\/xhtml\+xml)$/;
 
 /** Seams for tests: name resolution and address classification. */
-export interface WebFetchHooks {
-  lookup?: (hostname: string) => Promise<LookupAddress[]>;
-  classify?: (address: string) => AddressClass;
-}
+export type WebFetchHooks = GuardedFetchHooks;
 
 const WebFetchParams = Type.Object({
   url: Type.String({ minLength: 1, description: "An http:// or https:// URL." }),
   maxBytes: Type.Optional(Type.Integer({ minimum: 1, description: "Read at most this many bytes of the body." })),
 });
 
-interface Hop {
-  status: number;
-  statusText: string;
-  contentType: string;
-  charset: string | undefined;
-  location?: string;
-  body: Buffer;
-  truncated: boolean;
-}
-
-function parseUrl(raw: string, base?: URL): URL {
-  let url: URL;
-  try {
-    url = new URL(raw, base);
-  } catch {
-    throw new ToolError(`web_fetch: invalid URL: ${raw}`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ToolError(`web_fetch: only http and https URLs are allowed, not ${url.protocol} (${url.href})`);
-  }
-  return url;
-}
-
-async function resolveChecked(url: URL, allowPrivate: boolean, hooks: WebFetchHooks): Promise<LookupAddress[]> {
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  let addresses: LookupAddress[];
-  if (net.isIP(host)) addresses = [{ address: host, family: net.isIP(host) }];
-  else {
-    addresses = await (hooks.lookup ?? ((h) => dns.lookup(h, { all: true, verbatim: true })))(host).catch((err: unknown) => {
-      throw new ToolError(`web_fetch: cannot resolve ${host} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-    });
-    if (addresses.length === 0) throw new ToolError(`web_fetch: cannot resolve ${host}`);
-  }
-  if (allowPrivate) return addresses;
-  const classify = hooks.classify ?? classifyAddress;
-  for (const { address } of addresses) {
-    const cls = classify(address);
-    if (cls !== "public") {
-      const via = address === host ? "" : ` (resolves to ${address})`;
-      throw new ToolError(
-        `web_fetch refused: ${host}${via} is a ${cls} address; set tools.webFetch.allowPrivateNetwork to true to allow it`,
-      );
-    }
-  }
-  return addresses;
-}
-
-// pipeline, not pipe: a response that dies mid-body must fail the reader, not leave it waiting.
-function decoded(res: http.IncomingMessage): Readable {
-  const encoding = String(res.headers["content-encoding"] ?? "").trim().toLowerCase();
-  const ignore = () => {};
-  if (encoding === "gzip" || encoding === "x-gzip") return pipeline(res, zlib.createGunzip(), ignore);
-  if (encoding === "deflate") return pipeline(res, zlib.createInflate(), ignore);
-  if (encoding === "br") return pipeline(res, zlib.createBrotliDecompress(), ignore);
-  return res;
-}
-
-async function readCapped(stream: Readable, maxBytes: number): Promise<{ body: Buffer; truncated: boolean }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    if (size + chunk.length > maxBytes) {
-      chunks.push(chunk.subarray(0, maxBytes - size));
-      return { body: Buffer.concat(chunks), truncated: true };
-    }
-    chunks.push(chunk);
-    size += chunk.length;
-  }
-  return { body: Buffer.concat(chunks), truncated: false };
-}
-
-function fetchOnce(url: URL, addresses: LookupAddress[], signal: AbortSignal, maxBytes: number): Promise<Hop> {
-  return new Promise((resolve, reject) => {
-    const client = url.protocol === "https:" ? https : http;
-    const req = client.request(url, {
-      method: "GET",
-      agent: false, // a fresh connection per hop, made through the pinned lookup
-      lookup: pinnedLookup(addresses),
-      signal,
-      headers: { "user-agent": USER_AGENT, accept: "text/html,text/plain,application/json,*/*;q=0.5", "accept-encoding": "gzip, deflate, br" },
-    });
-    req.on("error", reject);
-    req.on("response", (res) => {
-      const [type = "", ...params] = String(res.headers["content-type"] ?? "").split(";");
-      const charset = params.map((p) => p.trim()).find((p) => p.toLowerCase().startsWith("charset="))?.slice(8).replace(/"/g, "");
-      const hop = { status: res.statusCode ?? 0, statusText: res.statusMessage ?? "", contentType: type.trim().toLowerCase(), charset };
-      const location = res.headers.location;
-      if (hop.status >= 300 && hop.status < 400 && location) {
-        res.resume();
-        req.destroy();
-        resolve({ ...hop, location, body: Buffer.alloc(0), truncated: false });
-        return;
-      }
-      if (hop.contentType !== "" && !TEXT_TYPE.test(hop.contentType)) {
-        req.destroy();
-        resolve({ ...hop, body: Buffer.alloc(0), truncated: false });
-        return;
-      }
-      readCapped(decoded(res), maxBytes).then((read) => {
-        req.destroy();
-        resolve({ ...hop, ...read });
-      }, reject);
-    });
-    req.end();
-  });
+function toolError(err: GuardedFetchError): ToolError {
+  if (err.kind === "blocked-address") return new ToolError(`web_fetch refused: ${err.message}; set tools.webFetch.allowPrivateNetwork to true to allow it`);
+  if (err.kind === "aborted") return toolErrors.aborted("web_fetch");
+  return new ToolError(`web_fetch: ${err.message}`);
 }
 
 function decodeText(body: Buffer, charset: string | undefined): string {
@@ -165,28 +54,25 @@ export function createWebFetchTool(policy: ToolPolicy["webFetch"] = {}, hooks: W
     parameters: WebFetchParams,
     async run(args, ctx) {
       const maxBytes = Math.min(args.maxBytes ?? limit, limit);
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const signal = AbortSignal.any([ctx.signal, timeout]);
-      let url = parseUrl(args.url);
-      let hop: Hop;
-      let redirects = 0;
+      let hop: GuardedResponse;
       try {
-        for (;;) {
-          const addresses = await resolveChecked(url, allowPrivate, hooks);
-          hop = await fetchOnce(url, addresses, signal, maxBytes);
-          if (hop.location === undefined) break;
-          if (redirects === WEB_FETCH_MAX_REDIRECTS) {
-            throw new ToolError(`web_fetch: too many redirects (more than ${WEB_FETCH_MAX_REDIRECTS}) starting at ${args.url}`);
-          }
-          redirects++;
-          url = parseUrl(hop.location, url);
-        }
+        hop = await guardedFetch(args.url, {
+          maxBytes,
+          overflow: "truncate",
+          timeoutMs,
+          maxRedirects: WEB_FETCH_MAX_REDIRECTS,
+          signal: ctx.signal,
+          headers: { "user-agent": USER_AGENT, accept: "text/html,text/plain,application/json,*/*;q=0.5" },
+          privateAllowed: () => allowPrivate,
+          // A typed binary body is refused below without being downloaded.
+          wantBody: (h) => h.contentType === "" || TEXT_TYPE.test(h.contentType),
+          hooks,
+        });
       } catch (err) {
-        if (err instanceof ToolError) throw err;
-        if (timeout.aborted) throw new ToolError(`web_fetch: timed out after ${timeoutMs} ms fetching ${url.href}`);
-        if (ctx.signal.aborted) throw new ToolError("web_fetch was aborted");
-        throw new ToolError(`web_fetch: request to ${url.href} failed: ${(err as Error).message}`);
+        throw err instanceof GuardedFetchError ? toolError(err) : err;
       }
+      const url = hop.url;
+      const redirects = hop.redirects;
 
       const type = hop.contentType;
       const binary = type !== "" ? !TEXT_TYPE.test(type) : looksBinary(hop.body.subarray(0, 8192));

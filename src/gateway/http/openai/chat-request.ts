@@ -9,6 +9,7 @@ import type { ToolCall } from "../../../agents/types.js";
 import type { GatewayServices } from "../../services.js";
 import { currentTurn, DEFAULT_IMAGE_LIMITS, mapChatMessages, mapClientTools, mapToolChoice, OpenAiRequestError, requireUserMessage, type ImageLimits } from "./messages.js";
 import { resolveRoute, type Route } from "./routing.js";
+import { urlInputPolicy } from "./url-inputs.js";
 
 export const CHAT_COMPLETIONS_PATH = "/v1/chat/completions";
 export const DEFAULT_CHAT_MAX_BODY_BYTES = 20 * 1024 * 1024;
@@ -40,10 +41,11 @@ export function chatMaxBodyBytes(gw: GatewayServices): number {
 
 function imageLimits(gw: GatewayServices): ImageLimits {
   const s = chatSettings(gw);
+  const d = DEFAULT_IMAGE_LIMITS;
   return {
-    maxParts: s.maxImageParts ?? DEFAULT_IMAGE_LIMITS.maxParts,
-    maxTotalBytes: s.maxTotalImageBytes ?? s.images?.maxBytes ?? DEFAULT_IMAGE_LIMITS.maxTotalBytes,
-    allowedMimes: s.images?.allowedMimes?.map((m) => m.toLowerCase()) ?? DEFAULT_IMAGE_LIMITS.allowedMimes,
+    maxParts: s.maxImageParts ?? d.maxParts,
+    maxTotalBytes: s.maxTotalImageBytes ?? d.maxTotalBytes,
+    images: urlInputPolicy("image", d.images.configKey, s.images, d.images),
   };
 }
 
@@ -61,9 +63,9 @@ function maxTokens(body: Obj): number | undefined {
  * Validates the body and plans the run. Parameters that do not apply to an agent (temperature,
  * top_p, penalties, logit_bias, stop, seed, response_format, ...) are accepted and ignored:
  * clients send them by default and must not get a 400 for it (users-and-clients 3.5 item 5).
- * Throws OpenAiRequestError or RoutingError.
+ * Image URLs are fetched here, before any run starts. Throws OpenAiRequestError or RoutingError.
  */
-export function planChat(gw: GatewayServices, req: IncomingMessage, body: unknown): ChatPlan {
+export async function planChat(gw: GatewayServices, req: IncomingMessage, body: unknown): Promise<ChatPlan> {
   if (!isObj(body)) throw new OpenAiRequestError("The request body must be a JSON object.");
   if (body.messages === undefined) throw new OpenAiRequestError("Missing required parameter: `messages`.", "messages", "missing_required_parameter");
   if (body.n !== undefined && body.n !== null && body.n !== 1) throw new OpenAiRequestError("Only `n: 1` is supported.", "n");
@@ -80,6 +82,8 @@ export function planChat(gw: GatewayServices, req: IncomingMessage, body: unknow
   const id = `chatcmpl_${randomUUID()}`;
   const turn = currentTurn(conversation.messages);
   const limit = maxTokens(body);
+  // Last: nothing is fetched for a request that fails a check of its own.
+  await conversation.fetchImages?.();
   const request: RunRequest = {
     runId: id,
     agentId: route.agentId,

@@ -3,6 +3,19 @@
 import type { ServerResponse } from "node:http";
 import { sendJson } from "../respond.js";
 
+/** A request the client must fix: rendered as an OpenAI `invalid_request_error`. */
+export class OpenAiRequestError extends Error {
+  constructor(
+    message: string,
+    readonly param: string | null = null,
+    readonly code: string | null = null,
+    readonly status: 400 | 404 = 400,
+  ) {
+    super(message);
+    this.name = "OpenAiRequestError";
+  }
+}
+
 export interface OpenAiErrorBody {
   message: string;
   type: string;

@@ -35,10 +35,19 @@ describe("mapChatMessages", () => {
     });
   });
 
-  it("refuses http image URLs, bad data URLs, odd types and too many images", () => {
-    expect(fails(() => mapChatMessages([{ role: "user", content: [{ type: "image_url", image_url: { url: "https://x/y.png" } }] }])).message).toBe(
-      "image URLs are not supported; send data URLs",
-    );
+  it("refuses image URLs unless allowed, bad data URLs, odd types and too many images", () => {
+    const byUrl = (url: string, limits = DEFAULT_IMAGE_LIMITS) => mapChatMessages([{ role: "user", content: [{ type: "image_url", image_url: { url } }] }], limits);
+    const off = fails(() => byUrl("https://x/y.png"));
+    expect(off).toMatchObject({ code: "url_input_disabled", param: "messages[0].content[0].image_url" });
+    expect(off.message).toContain("gateway.http.endpoints.chatCompletions.images.allowUrl");
+    const listed = { ...DEFAULT_IMAGE_LIMITS, images: { ...DEFAULT_IMAGE_LIMITS.images, allowUrl: true, urlAllowlist: ["img.example", "*.cdn.example"] } };
+    expect(fails(() => byUrl("https://x/y.png", listed))).toMatchObject({ code: "url_host_not_allowed", message: expect.stringContaining("image URL host is not allowed: x") });
+    expect(fails(() => byUrl("https://cdn.example/y.png", listed)).code).toBe("url_host_not_allowed");
+    expect(byUrl("https://a.cdn.example/y.png", listed).fetchImages).toBeTypeOf("function");
+    expect(byUrl("https://IMG.example./y.png", listed).fetchImages).toBeTypeOf("function");
+    expect(mapChatMessages([{ role: "user", content: [{ type: "image_url", image_url: { url: PNG } }] }]).fetchImages).toBeUndefined();
+    const big = `data:image/png;base64,${"A".repeat(16)}`;
+    expect(fails(() => byUrl(big, { ...DEFAULT_IMAGE_LIMITS, images: { ...DEFAULT_IMAGE_LIMITS.images, maxBytes: 8 } }))).toMatchObject({ code: "image_too_large", message: "image too large (max 8 bytes)." });
     expect(fails(() => mapChatMessages([{ role: "user", content: [{ type: "image_url", image_url: "data:image/png,abc" }] }])).param).toBe("messages[0].content[0].image_url");
     expect(fails(() => mapChatMessages([{ role: "user", content: [{ type: "image_url", image_url: "data:text/html;base64,PGI+" }] }])).message).toMatch(/Unsupported image type/);
     expect(fails(() => mapChatMessages([{ role: "user", content: [{ type: "input_audio", input_audio: {} }] }])).param).toBe("messages[0].content[0].type");

@@ -1,63 +1,114 @@
 // OpenAI-style conversations and tools to the engine's shapes, shared by /v1/chat/completions and
-// /v1/responses: system text, ChatMessage turns (data-URL images), client function tools, and
-// the current turn a stored session takes. Everything a client can get wrong is a 400 with a param.
+// /v1/responses: system text, ChatMessage turns (images inline or fetched from URLs), client
+// function tools, and the current turn a stored session takes. Everything a client can get wrong
+// is a 400 with a param.
 import type { ChatMessage, ContentBlock, ToolCall, ToolChoice, ToolSpec } from "../../../agents/types.js";
+import { OpenAiRequestError } from "./errors.js";
+import { base64Bytes, checkInputUrl, IMAGE_MIMES, inputErrors, parseBase64DataUrl, urlInputPolicy, type UrlInputPolicy } from "./url-inputs.js";
 
-/** A request the client must fix: rendered as an OpenAI `invalid_request_error`. */
-export class OpenAiRequestError extends Error {
-  constructor(
-    message: string,
-    readonly param: string | null = null,
-    readonly code: string | null = null,
-    readonly status: 400 | 404 = 400,
-  ) {
-    super(message);
-    this.name = "OpenAiRequestError";
-  }
-}
+export { OpenAiRequestError };
 
 export interface ImageLimits {
   /** Image parts per request (reference default 8). */
   maxParts: number;
   /** Decoded bytes of all images together (reference default 20 MiB). */
   maxTotalBytes: number;
-  allowedMimes: readonly string[];
+  /** Per image: types, size, and whether and where URLs are fetched (`chatCompletions.images`). */
+  images: UrlInputPolicy;
 }
 
 export const DEFAULT_IMAGE_LIMITS: ImageLimits = {
   maxParts: 8,
   maxTotalBytes: 20 * 1024 * 1024,
-  allowedMimes: ["image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "image/heif"],
+  // URLs stay off unless configured, as in the reference: a chat client rarely needs them.
+  images: urlInputPolicy("image", "gateway.http.endpoints.chatCompletions.images", undefined, { allowUrl: false, maxBytes: 10 * 1024 * 1024, allowedMimes: IMAGE_MIMES }),
 };
 
 export interface Conversation {
   /** System and developer messages, joined with blank lines (the run's `extraSystemPrompt`). */
   system?: string;
   messages: ChatMessage[];
+  /** Present when image parts are URLs: fetches them into their blocks (400 on any failure). */
+  fetchImages?: () => Promise<void>;
 }
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+type ImageBlock = Extract<ContentBlock, { type: "image" }>;
 
 /** Counts images across a whole request, so the limits hold for the request, not per part. */
 export class ImageBudget {
   #parts = 0;
   #bytes = 0;
+  readonly #remote: { url: URL; param: string; block: ImageBlock }[] = [];
   constructor(private readonly limits: ImageLimits = DEFAULT_IMAGE_LIMITS) {}
 
-  /** A `data:` URL as an image block; http(s) URLs are refused (no fetching, so no SSRF surface). */
+  /**
+   * A `data:` URL as an image block. An http(s) URL, where the policy allows it, gives a block
+   * that `fetchRemote` fills in; until then it is empty.
+   */
   fromUrl(url: unknown, param: string): ContentBlock {
     if (typeof url !== "string" || !url) throw new OpenAiRequestError("Image part needs a `url`.", param);
-    if (/^https?:/i.test(url)) throw new OpenAiRequestError("image URLs are not supported; send data URLs", param, "image_url_not_supported");
-    const m = /^data:([\w.+-]+\/[\w.+-]+)(?:;[\w-]+=[^;,]*)*;base64,(.*)$/is.exec(url);
-    if (!m) throw new OpenAiRequestError("Invalid image data URL; expected data:<mime>;base64,<data>.", param);
-    const mimeType = m[1]!.toLowerCase();
-    if (!this.limits.allowedMimes.includes(mimeType)) throw new OpenAiRequestError(`Unsupported image type '${mimeType}'.`, param);
-    const data = m[2]!.replace(/\s+/g, "");
-    if (++this.#parts > this.limits.maxParts) throw new OpenAiRequestError(`Too many images (max ${this.limits.maxParts}).`, param);
-    this.#bytes += Math.floor((data.length * 3) / 4);
-    if (this.#bytes > this.limits.maxTotalBytes) throw new OpenAiRequestError(`Images too large (max ${this.limits.maxTotalBytes} bytes in total).`, param);
+    const policy = this.limits.images;
+    if (/^https?:/i.test(url)) {
+      const checked = checkInputUrl(url, policy, param);
+      this.#count(param);
+      const block: ImageBlock = { type: "image", mimeType: "", data: "" };
+      this.#remote.push({ url: checked, param, block });
+      return block;
+    }
+    const parsed = parseBase64DataUrl(url);
+    if (!parsed) throw new OpenAiRequestError("Invalid image data URL; expected data:<mime>;base64,<data>.", param);
+    const { mime: mimeType, data } = parsed;
+    if (!policy.allowedMimes.includes(mimeType)) throw inputErrors.unsupportedType(policy, mimeType, param);
+    this.#count(param);
+    const bytes = base64Bytes(data);
+    if (bytes > policy.maxBytes) throw inputErrors.tooLarge(policy, policy.maxBytes, param);
+    this.#add(bytes, param);
     return { type: "image", mimeType, data };
+  }
+
+  get hasRemote(): boolean {
+    return this.#remote.length > 0;
+  }
+
+  /** Fetches the URL images into their blocks, together; the first failure cancels the rest. */
+  async fetchRemote(): Promise<void> {
+    if (!this.hasRemote) return;
+    const { fetchImage } = await import("./input-fetch.js");
+    const room = this.limits.maxTotalBytes - this.#bytes;
+    const cancel = new AbortController();
+    const fetched = await Promise.all(
+      this.#remote.map(async ({ url, param }) => {
+        try {
+          return await fetchImage(url, this.limits.images, param, { maxBytes: room, signal: cancel.signal });
+        } catch (err) {
+          cancel.abort();
+          // Over the room the other images left is over the request's total, not the per-image cap.
+          if (err instanceof OpenAiRequestError && err.code === "image_too_large" && room < this.limits.images.maxBytes) throw this.#totalError(param);
+          throw err;
+        }
+      }),
+    );
+    fetched.forEach((f, i) => {
+      const { block, param } = this.#remote[i]!;
+      this.#add(f.bytes, param);
+      block.mimeType = f.mimeType;
+      block.data = f.data;
+    });
+  }
+
+  #count(param: string): void {
+    if (++this.#parts > this.limits.maxParts) throw new OpenAiRequestError(`Too many images (max ${this.limits.maxParts}).`, param);
+  }
+
+  #add(bytes: number, param: string): void {
+    this.#bytes += bytes;
+    if (this.#bytes > this.limits.maxTotalBytes) throw this.#totalError(param);
+  }
+
+  #totalError(param: string): OpenAiRequestError {
+    return new OpenAiRequestError(`Images too large (max ${this.limits.maxTotalBytes} bytes in total).`, param, "images_too_large");
   }
 }
 
@@ -173,7 +224,7 @@ export function mapChatMessages(input: unknown, limits: ImageLimits = DEFAULT_IM
         throw new OpenAiRequestError(`Invalid role '${m.role}'.`, `${at}.role`);
     }
   });
-  return { ...(system.length ? { system: system.join("\n\n") } : {}), messages };
+  return { ...(system.length ? { system: system.join("\n\n") } : {}), messages, ...(images.hasRemote ? { fetchImages: () => images.fetchRemote() } : {}) };
 }
 
 function hasContent(m: ChatMessage): boolean {

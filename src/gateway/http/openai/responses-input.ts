@@ -1,22 +1,21 @@
 // The /v1/responses request: field validation, `tools`/`tool_choice` to client tools, and
 // `input` items mapped to transcript turns (the form the session stores and replays), with
-// system/developer messages set apart for the system prompt.
+// system/developer messages set apart for the system prompt and image and file parts collected
+// for responses-attachments.ts.
 import { fromAssistantTurn, toolResultMessage } from "../../../agents/sessions/convert.js";
 import type { ImagePart, TextPart, TranscriptMessage } from "../../../agents/sessions/types.js";
 import type { ToolCall, ToolSpec } from "../../../agents/types.js";
+import { OpenAiRequestError } from "./errors.js";
+import { Attachments } from "./responses-attachments.js";
 
-export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
-const IMAGE_MIMES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "image/heif"]);
 /** Marks assistant turns that came from the caller's `input`, not from a model. */
 export const INPUT_PROVIDER = "openresponses";
+/** A user message with files and nothing else still needs a turn; the files are in the system prompt. */
+export const FILE_ONLY_USER_MESSAGE = "User sent file(s) with no text.";
 
-export class ResponsesInputError extends Error {
-  constructor(
-    message: string,
-    readonly param: string | null = null,
-    readonly code: string | null = null,
-  ) {
-    super(message);
+export class ResponsesInputError extends OpenAiRequestError {
+  constructor(message: string, param: string | null = null, code: string | null = null) {
+    super(message, param, code);
     this.name = "ResponsesInputError";
   }
 }
@@ -94,15 +93,17 @@ export interface MappedInput {
   turns: TranscriptMessage[];
   /** Text of system/developer messages, for the system prompt. */
   system: string[];
+  /** Files, and images still to fetch: `resolve()` them before the run. */
+  attachments: Attachments;
 }
 
 /**
  * Maps `input` (a string or items) to transcript turns. `knownCalls` are the function calls of
  * the replayed history (call id -> name): a `function_call_output` must answer one of those or
- * a `function_call` earlier in the same input.
+ * a `function_call` earlier in the same input. `attachments` carries the image and file limits.
  */
-export function mapInput(input: unknown, knownCalls: ReadonlyMap<string, string> = new Map(), now = Date.now()): MappedInput {
-  const out: MappedInput = { turns: [], system: [] };
+export function mapInput(input: unknown, knownCalls: ReadonlyMap<string, string> = new Map(), attachments = new Attachments(), now = Date.now()): MappedInput {
+  const out: MappedInput = { turns: [], system: [], attachments };
   if (typeof input === "string") {
     out.turns.push({ role: "user", content: [{ type: "text", text: input }], timestamp: now });
     return out;
@@ -115,6 +116,8 @@ export function mapInput(input: unknown, knownCalls: ReadonlyMap<string, string>
     const type = raw.type ?? (raw.role !== undefined ? "message" : undefined);
     if (type === "reasoning" || type === "item_reference") return;
     if (type === "message") return mapMessage(raw, param, out, now);
+    // A bare image or file item is a user message holding just that part.
+    if (type === "input_image" || type === "input_file") return mapMessage({ role: "user", content: [raw] }, param, out, now, true);
     if (type === "function_call") {
       if (typeof raw.call_id !== "string" || !raw.call_id) throw new ResponsesInputError(`\`${param}.call_id\` must be a non-empty string.`, `${param}.call_id`);
       if (typeof raw.name !== "string" || !raw.name) throw new ResponsesInputError(`\`${param}.name\` must be a non-empty string.`, `${param}.name`);
@@ -145,52 +148,47 @@ function assistantTurn(text: string, calls: ToolCall[], now: number): Transcript
   return fromAssistantTurn({ text, toolCalls: calls, provider: INPUT_PROVIDER, model: "input", stopReason: calls.length ? "tool_calls" : "stop", timestamp: now });
 }
 
-function mapMessage(item: Record<string, unknown>, param: string, out: MappedInput, now: number): void {
+function mapMessage(item: Record<string, unknown>, param: string, out: MappedInput, now: number, bare = false): void {
   const role = item.role;
   if (role !== "user" && role !== "assistant" && role !== "system" && role !== "developer") {
     throw new ResponsesInputError(`\`${param}.role\` must be one of user, assistant, system, developer.`, `${param}.role`);
   }
-  const parts = contentParts(item.content, `${param}.content`);
+  const files = out.attachments.files.length;
+  const parts = contentParts(item.content, bare ? param : `${param}.content`, out.attachments, bare);
+  const hadFiles = out.attachments.files.length > files;
   const text = parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n");
   if (role === "system" || role === "developer") {
     if (parts.some((p) => p.type === "image")) throw new ResponsesInputError(`Images are not allowed in ${role} messages.`, `${param}.content`);
     if (text.trim()) out.system.push(text);
   } else if (role === "assistant") {
     if (parts.some((p) => p.type === "image")) throw new ResponsesInputError("Images are not allowed in assistant messages.", `${param}.content`);
+    if (hadFiles) throw new ResponsesInputError("Files are not allowed in assistant messages.", `${param}.content`);
     out.turns.push(assistantTurn(text, [], now));
   } else {
-    out.turns.push({ role: "user", content: parts, timestamp: now });
+    const empty = !parts.some((p) => p.type === "image" || p.text.trim());
+    out.turns.push({ role: "user", content: empty && hadFiles ? [{ type: "text", text: FILE_ONLY_USER_MESSAGE }] : parts, timestamp: now });
   }
 }
 
-function contentParts(content: unknown, param: string): Array<TextPart | ImagePart> {
+// `bare`: the part is the item itself, so its param has no `[j]`.
+function contentParts(content: unknown, param: string, attachments: Attachments, bare = false): Array<TextPart | ImagePart> {
   if (typeof content === "string") return [{ type: "text", text: content }];
   if (!Array.isArray(content)) throw new ResponsesInputError(`\`${param}\` must be a string or an array of content parts.`, param);
-  return content.map((part, j): TextPart | ImagePart => {
-    const p = `${param}[${j}]`;
+  return content.flatMap((part, j): Array<TextPart | ImagePart> => {
+    const p = bare ? param : `${param}[${j}]`;
     if (!isObject(part)) throw new ResponsesInputError(`\`${p}\` must be an object.`, p);
     if (part.type === "input_text" || part.type === "output_text" || part.type === "text") {
       if (typeof part.text !== "string") throw new ResponsesInputError(`\`${p}.text\` must be a string.`, `${p}.text`);
-      return { type: "text", text: part.text };
+      return [{ type: "text", text: part.text }];
     }
-    if (part.type === "refusal" && typeof part.refusal === "string") return { type: "text", text: part.refusal };
-    if (part.type === "input_image") return imagePart(part, p);
-    if (part.type === "input_file") throw new ResponsesInputError("`input_file` parts are not supported by this gateway yet.", p, "unsupported_content");
+    if (part.type === "refusal" && typeof part.refusal === "string") return [{ type: "text", text: part.refusal }];
+    if (part.type === "input_image") return [attachments.image(part, p)];
+    if (part.type === "input_file") {
+      attachments.file(part, p);
+      return [];
+    }
     throw new ResponsesInputError(`Unsupported content part type ${JSON.stringify(part.type)}.`, `${p}.type`);
   });
-}
-
-function imagePart(part: Record<string, unknown>, param: string): ImagePart {
-  const raw = part.image_url;
-  const url = typeof raw === "string" ? raw : isObject(raw) && typeof raw.url === "string" ? raw.url : undefined;
-  if (!url) throw new ResponsesInputError("`input_image` needs `image_url` (a data: URL).", `${param}.image_url`);
-  const match = /^data:([\w.+-]+\/[\w.+-]+)(?:;[^,;]*)*;base64,(.*)$/s.exec(url);
-  if (!match) throw new ResponsesInputError("Only base64 data: URLs are supported for `input_image` (remote URLs are not fetched).", `${param}.image_url`, "unsupported_image_url");
-  const mimeType = match[1]!.toLowerCase();
-  if (!IMAGE_MIMES.has(mimeType)) throw new ResponsesInputError(`Unsupported image type '${mimeType}'.`, `${param}.image_url`);
-  const data = match[2]!.replace(/\s+/g, "");
-  if (Math.floor((data.length * 3) / 4) > MAX_IMAGE_BYTES) throw new ResponsesInputError(`Image too large (max ${MAX_IMAGE_BYTES} bytes).`, `${param}.image_url`);
-  return { type: "image", mimeType, data };
 }
 
 function parseArguments(raw: unknown): Record<string, unknown> {

@@ -18,10 +18,11 @@ import type { HttpRequestContext, HttpStage } from "../router.js";
 import { SseWriter } from "../sse.js";
 import { handleCors } from "./cors.js";
 import { requireEndpoint } from "./enablement.js";
-import { sendOpenAiError } from "./errors.js";
-import { mapToolChoice, OpenAiRequestError } from "./messages.js";
+import { OpenAiRequestError, sendOpenAiError } from "./errors.js";
+import { mapToolChoice } from "./messages.js";
 import { ResponseStore } from "./response-store.js";
-import { callsIn, mapInput, parseResponsesRequest, ResponsesInputError, type ResponsesRequest } from "./responses-input.js";
+import { attachmentLimits, Attachments } from "./responses-attachments.js";
+import { callsIn, mapInput, parseResponsesRequest, type ResponsesRequest } from "./responses-input.js";
 import { buildOutput, responseResource, runOutcome, type ResponseMeta } from "./responses-resource.js";
 import { ConversationGoneError, openConversation, recordExchange, type Conversation } from "./responses-session.js";
 import { ResponseEventWriter } from "./responses-stream.js";
@@ -102,7 +103,7 @@ export function responsesStage(gw: GatewayServices, opts: { storedResponses?: nu
     await queue.run(`${route.agentId}\0${route.sessionKey}`, () => respond(req, res, request, route, toolChoice, previous)).catch((err: unknown) => {
       if (!res.headersSent) sendRequestError(res, err);
       else if (!res.writableEnded) res.destroy();
-      if (!(err instanceof RequestError || err instanceof ResponsesInputError)) log().warn(`response failed: ${(err as Error).message}`);
+      if (!(err instanceof RequestError || err instanceof OpenAiRequestError)) log().warn(`response failed: ${(err as Error).message}`);
     });
     return true;
   }
@@ -135,12 +136,15 @@ export function responsesStage(gw: GatewayServices, opts: { storedResponses?: nu
         throw err;
       }
     }
-    const mapped = mapInput(request.input, callsIn(conv.history));
+    const limits = attachmentLimits(gw.config().gateway?.http?.endpoints?.responses);
+    const mapped = mapInput(request.input, callsIn(conv.history), new Attachments(limits));
     if (!mapped.turns.some((t) => t.role === "user" || t.role === "toolResult")) {
       throw new RequestError(400, "`input` has no user message or function_call_output.", "input", "missing_user_message");
     }
+    // Files go to the system prompt, not the turns: they are not stored with the session.
+    const files = await mapped.attachments.resolve();
     const meta: ResponseMeta = { id: `resp_${randomUUID()}`, createdAt: Math.floor(Date.now() / 1000), request };
-    const extraSystemPrompt = [request.instructions, ...mapped.system].filter(Boolean).join("\n\n");
+    const extraSystemPrompt = [request.instructions, ...mapped.system, ...files].filter(Boolean).join("\n\n");
     const run: RunRequest = {
       runId: meta.id,
       agentId: route.agentId,
@@ -224,9 +228,7 @@ function lastUserText(turns: TranscriptMessage[]): string {
 
 function sendRequestError(res: ServerResponse, err: unknown): void {
   if (err instanceof HttpBodyError) return sendOpenAiError(res, err.status, err.message, { code: BODY_ERROR_CODES[err.status] });
-  if (err instanceof RoutingError || err instanceof ResponsesInputError || err instanceof OpenAiRequestError) {
-    return sendOpenAiError(res, err instanceof ResponsesInputError ? 400 : err.status, err.message, { code: err.code, param: err.param });
-  }
+  if (err instanceof RoutingError || err instanceof OpenAiRequestError) return sendOpenAiError(res, err.status, err.message, { code: err.code, param: err.param });
   if (err instanceof RequestError) return sendOpenAiError(res, err.status, err.message, { type: err.type, code: err.code, param: err.param });
   sendOpenAiError(res, 500, "internal error", { type: "api_error" });
 }
