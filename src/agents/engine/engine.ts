@@ -160,6 +160,16 @@ export class RunEngine {
       .map((r) => r.runId);
   }
 
+  /**
+   * Aborts the session's runs and runs `task` (a reset, a delete) in the session's queue: after
+   * those runs have made their last writes (the partial reply, abortedLastRun) to the
+   * conversation they opened, and before any run started after this call.
+   */
+  afterSessionRuns<T>(sessionKey: string, reason: AbortReason, task: () => Promise<T>): Promise<T> {
+    this.abortSession(sessionKey, reason);
+    return this.#queue.run(sessionKey, task);
+  }
+
   /** Queues a run; throws for an unknown agent or while shutting down. */
   start(req: RunRequest): RunHandle {
     if (!this.#accepting) throw new Error("the gateway is shutting down; not starting new runs");

@@ -50,10 +50,12 @@ export function agentFailure(r: RunResult): GatewayError {
   return new GatewayError(ErrorCodes.UNAVAILABLE, message, { payload: { runId: r.runId, status: "error", summary: `Error: ${message}` } });
 }
 
-/** `/new`, `/reset` and sessions.reset: stop the session's runs, start a new transcript, tell subscribers. */
+/**
+ * `/new`, `/reset` and sessions.reset: stop the session's runs, start a new transcript once they
+ * have ended (so the archived one holds their partial replies), tell subscribers.
+ */
 export async function resetSession(gw: GatewayServices, agentId: string, sessionKey: string) {
-  gw.agents.engine.abortSession(sessionKey, "stop");
-  const entry = await gw.agents.sessions.reset(agentId, sessionKey);
+  const entry = await gw.agents.engine.afterSessionRuns(sessionKey, "stop", () => gw.agents.sessions.reset(agentId, sessionKey));
   gw.agents.sessionsChanged(sessionKey, "reset");
   return entry;
 }

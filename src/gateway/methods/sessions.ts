@@ -139,8 +139,8 @@ export const sessionsMethods: MethodDef[] = [
     async handler(ctx, p) {
       const gw = ctx.gateway;
       const { agentId } = await requireSession(gw, p.key);
-      gw.agents.engine.abortSession(p.key, "stop");
-      await gw.agents.sessions.delete(agentId, p.key, { deleteTranscript: p.deleteTranscript === true });
+      // Once the session's runs have ended: their last writes go to the transcript being let go.
+      await gw.agents.engine.afterSessionRuns(p.key, "stop", () => gw.agents.sessions.delete(agentId, p.key, { deleteTranscript: p.deleteTranscript === true }));
       gw.agents.sessionsChanged(p.key, "delete");
       return { ok: true, key: p.key, deleted: true };
     },
