@@ -3,6 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startAgentHarness, type AgentHarness } from "./helpers/agent-setup.js";
+import { TEST_TOKEN } from "./helpers/temp-state.js";
 
 let h: AgentHarness | undefined;
 afterEach(async () => {
@@ -61,6 +62,8 @@ describe("chat.send", () => {
     expect(partial.length).toBeLessThan("one two three four five six seven eight".length);
     const history = await p.request("chat.history", { sessionKey: MAIN });
     expect(history.payload.messages.at(-1).content[0].text).toBe(partial);
+    // An abort is an ending, not an error: a retry gets the cached ok.
+    expect((await p.request("chat.send", { sessionKey: MAIN, message: "count", idempotencyKey: "ab-1" })).payload).toEqual({ runId: "ab-1", status: "ok" });
     p.close();
   });
 
@@ -90,6 +93,36 @@ describe("agent (two-stage)", () => {
     const waited = await p.request("agent.wait", { runId: "agent-1" });
     expect(waited.payload).toMatchObject({ runId: "agent-1", status: "ok" });
     p.close();
+  });
+
+  it("an aborted run ends with the success payload, meta.aborted and the partial text; agent.wait says timeout", async () => {
+    h = await startAgentHarness();
+    h.fake.setBehavior({ text: "one two three four", deltas: 4, hangAfterDeltas: 2 });
+    const p = await h.connect();
+    p.send({ type: "req", id: "ab", method: "agent", params: { message: "count", idempotencyKey: "agent-ab" } });
+    await p.next((f) => f.type === "res" && f.id === "ab");
+    await p.next((f) => f.event === "agent" && f.payload.stream === "assistant", 10_000);
+    expect((await p.request("chat.abort", { sessionKey: MAIN })).payload.runIds).toEqual(["agent-ab"]);
+    const isFinal = (f: any) => f.type === "res" && f.id === "ab" && f.payload?.status !== "accepted";
+    const final = p.frames.find(isFinal) ?? (await p.next(isFinal, 10_000));
+    const aborted = p.frames.find((f) => f.event === "chat" && f.payload.state === "aborted");
+    const partial = aborted.payload.message.content[0].text;
+    expect(final.ok).toBe(true);
+    expect(final.error).toBeUndefined();
+    expect(final.payload).toMatchObject({ runId: "agent-ab", status: "ok", summary: "completed", result: { payloads: [{ text: partial }], meta: { aborted: true } } });
+    const retry = await p.request("agent", { message: "count", idempotencyKey: "agent-ab" });
+    expect(retry.ok).toBe(true);
+    expect(retry.payload).toEqual(final.payload);
+    expect((await p.request("agent.wait", { runId: "agent-ab" })).payload).toMatchObject({ runId: "agent-ab", status: "timeout" });
+    p.close();
+  });
+
+  it("openclaw agent still exits non-zero when its run is aborted (here by the agent timeout)", async () => {
+    h = await startAgentHarness({ extra: { defaults: { timeoutSeconds: 1 } } });
+    h.fake.setBehavior({ text: "never finished", deltas: 2, hangAfterDeltas: 1 });
+    const { runAgent } = await import("../src/cli/commands/agent.js");
+    const run = runAgent({ message: "hi", url: h.gw.url, token: TEST_TOKEN, json: true }, h.gw.state.env);
+    await expect(run).rejects.toMatchObject({ exitCode: 1, message: "agent run aborted before it finished; the reply is partial" });
   });
 
   it("validates agent ids and session keys with the reference's messages", async () => {

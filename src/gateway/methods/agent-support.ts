@@ -46,7 +46,7 @@ export function agentFinalPayload(r: RunResult) {
 
 /** The second `res` of a failed `agent` run: ok:false with both payload and error. */
 export function agentFailure(r: RunResult): GatewayError {
-  const message = r.status === "aborted" ? `run aborted (${r.abortReason ?? "rpc"})` : r.error?.message ?? "LLM request failed.";
+  const message = r.error?.message ?? "LLM request failed.";
   return new GatewayError(ErrorCodes.UNAVAILABLE, message, { payload: { runId: r.runId, status: "error", summary: `Error: ${message}` } });
 }
 

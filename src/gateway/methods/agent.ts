@@ -6,9 +6,10 @@ import type { RunResult } from "../../agents/engine/run-events.js";
 import { agentFailure, agentFinalPayload, agentForSessionKey, attachmentsToImages, invalidParams, isMalformedSessionKey, resetSession } from "./agent-support.js";
 import { defineMethod, type MethodDef } from "./registry.js";
 
+// An aborted run ended, it did not fail: the success payload, with meta.aborted (spec 3.1).
 function final(result: RunResult) {
-  if (result.status === "ok") return agentFinalPayload(result);
-  throw agentFailure(result);
+  if (result.status === "error") throw agentFailure(result);
+  return agentFinalPayload(result);
 }
 
 export const agentMethods: MethodDef[] = [

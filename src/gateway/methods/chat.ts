@@ -45,8 +45,9 @@ export const chatMethods: MethodDef[] = [
       const cached = rt.dedupe.get(key);
       if (cached) {
         if (!cached.result) return { runId: cached.runId, status: "in_flight" };
-        if (cached.result.status === "ok") return { runId: cached.runId, status: "ok" };
-        throw new GatewayError(ErrorCodes.UNAVAILABLE, cached.result.error?.message ?? `run ${cached.result.status}`);
+        // An aborted run ended; only a failed one answers with its error.
+        if (cached.result.status !== "error") return { runId: cached.runId, status: "ok" };
+        throw new GatewayError(ErrorCodes.UNAVAILABLE, cached.result.error?.message ?? "LLM request failed.");
       }
       const handle = rt.engine.start({
         runId: p.idempotencyKey,
