@@ -77,3 +77,38 @@ describe("reset or delete while a run is in flight", () => {
     p.close();
   });
 });
+
+describe("session keys (spec 5.3)", () => {
+  async function send(p: Probe, sessionKey: string, key: string, method: "chat.send" | "agent" = "chat.send") {
+    await p.request(method, { sessionKey, message: `via ${sessionKey}`, idempotencyKey: key });
+    return p.next((f) => f.event === "chat" && f.payload.runId === key && f.payload.state === "final", 10_000);
+  }
+
+  it("bare keys belong to the default agent and the agent id is case-insensitive: one session per name", async () => {
+    h = await startAgentHarness();
+    const p = await h.connect();
+    expect((await send(p, "main", "k1")).payload.sessionKey).toBe(MAIN);
+    await send(p, "agent:Main:main", "k2");
+    await send(p, "main", "k3", "agent");
+    await send(p, "telegram:direct:42", "k4");
+    const keys = (await p.request("sessions.list", { includeUnknown: true, includeGlobal: true })).payload.sessions.map((s: any) => s.key);
+    expect(keys.sort()).toEqual([MAIN, "agent:main:telegram:direct:42"]);
+    const history = await p.request("chat.history", { sessionKey: "main" });
+    expect(history.payload.messages.filter((m: any) => m.role === "user").map((m: any) => m.content[0].text)).toEqual(["via main", "via agent:Main:main", "via main"]);
+    expect((await p.request("sessions.preview", { keys: ["main", "telegram:direct:42"] })).payload.previews.map((x: any) => x.status)).toEqual(["ok", "ok"]);
+    expect((await p.request("sessions.patch", { key: "agent:MAIN:main", label: "home" })).payload).toMatchObject({ key: MAIN, entry: { label: "home" } });
+    expect((await p.request("sessions.delete", { key: "telegram:direct:42" })).payload).toMatchObject({ key: "agent:main:telegram:direct:42", deleted: true });
+    p.close();
+  });
+
+  it("the main key follows session.mainKey, bare or as agent:<id>:main", async () => {
+    h = await startAgentHarness({ extra: { root: { session: { mainKey: "home" } } } });
+    const p = await h.connect();
+    expect((await send(p, "main", "m1")).payload.sessionKey).toBe("agent:main:home");
+    expect((await send(p, "agent:main:main", "m2")).payload.sessionKey).toBe("agent:main:home");
+    expect((await send(p, "home", "m3", "agent")).payload.sessionKey).toBe("agent:main:home");
+    const keys = (await p.request("sessions.list", { includeUnknown: true })).payload.sessions.map((s: any) => s.key);
+    expect(keys).toEqual(["agent:main:home"]);
+    p.close();
+  });
+});

@@ -11,10 +11,20 @@ export function invalidParams(method: string, detail: string): GatewayError {
   return new GatewayError(ErrorCodes.INVALID_REQUEST, `invalid ${method} params: ${detail}`);
 }
 
-/** The agent a session key belongs to; keys without the `agent:<id>:` prefix belong to the default agent. */
-export function agentForSessionKey(gw: GatewayServices, key: string): string {
+/**
+ * A session key as a client names it -> the key the session is stored under, and its agent
+ * (spec 5.3). The main key, bare (`main`, `<session.mainKey>`) or as `agent:<id>:main`, is
+ * `agent:<id>:<session.mainKey>`; other bare keys belong to the default agent (`telegram:1` ->
+ * `agent:<default>:telegram:1`); agent ids are lowercased, so `agent:Main:x` is `agent:main:x`.
+ * `global` and `unknown` (and malformed `agent:` keys) are left as they are.
+ */
+export function resolveSessionKey(gw: GatewayServices, key: string): { agentId: string; sessionKey: string } {
+  const { defaultAgentId, mainKey } = gw.sessionDefaults();
   const m = SESSION_KEY_RE.exec(key);
-  return m ? m[1]!.toLowerCase() : gw.sessionDefaults().defaultAgentId;
+  if (!m && (key === "global" || key === "unknown" || key.startsWith("agent:"))) return { agentId: defaultAgentId, sessionKey: key };
+  const agentId = m ? m[1]!.toLowerCase() : defaultAgentId;
+  const rest = m ? m[2]! : key;
+  return { agentId, sessionKey: `agent:${agentId}:${rest === "main" ? mainKey : rest}` };
 }
 
 export function isMalformedSessionKey(key: string): boolean {

@@ -3,7 +3,7 @@ import { ErrorCodes, GatewayError } from "../../errors.js";
 import { AgentParamsSchema, AgentWaitParamsSchema } from "../../protocol/methods-agents.js";
 import { Scopes, hasScope } from "../../protocol/scopes.js";
 import type { RunResult } from "../../agents/engine/run-events.js";
-import { agentFailure, agentFinalPayload, agentForSessionKey, attachmentsToImages, invalidParams, isMalformedSessionKey, resetSession } from "./agent-support.js";
+import { agentFailure, agentFinalPayload, attachmentsToImages, invalidParams, isMalformedSessionKey, resetSession, resolveSessionKey } from "./agent-support.js";
 import { defineMethod, type MethodDef } from "./registry.js";
 
 // An aborted run ended, it did not fail: the success payload, with meta.aborted (spec 3.1).
@@ -28,15 +28,17 @@ export const agentMethods: MethodDef[] = [
       }
       let agentId = p.agentId?.toLowerCase();
       if (agentId && !rt.engine.agent(agentId)) throw invalidParams("agent", `unknown agent id "${p.agentId}"`);
+      let requested: string | undefined;
       if (p.sessionKey !== undefined) {
         if (isMalformedSessionKey(p.sessionKey)) throw invalidParams("agent", `malformed session key "${p.sessionKey}"`);
-        const keyAgent = agentForSessionKey(gw, p.sessionKey);
+        const { agentId: keyAgent, sessionKey } = resolveSessionKey(gw, p.sessionKey);
         if (agentId && keyAgent !== agentId) throw invalidParams("agent", `agent "${agentId}" does not match session key agent "${keyAgent}"`);
         agentId = keyAgent;
+        requested = sessionKey;
       }
       agentId ??= gw.sessionDefaults().defaultAgentId;
       if (!rt.engine.agent(agentId)) throw invalidParams("agent", `unknown agent id "${agentId}"`);
-      const sessionKey = p.sessionKey ?? `agent:${agentId}:${gw.sessionDefaults().mainKey}`;
+      const sessionKey = requested ?? `agent:${agentId}:${gw.sessionDefaults().mainKey}`;
       let modelOverride: string | undefined;
       if (p.provider || p.model) {
         if (!hasScope(ctx.caller.scopes, Scopes.admin)) {

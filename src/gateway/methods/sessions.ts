@@ -14,7 +14,7 @@ import { resolveModelRef } from "../../agents/providers/resolve.js";
 import type { TranscriptEntry } from "../../agents/sessions/store.js";
 import { messageText } from "../../agents/sessions/convert.js";
 import type { GatewayServices } from "../services.js";
-import { agentForSessionKey, resetSession } from "./agent-support.js";
+import { resetSession, resolveSessionKey } from "./agent-support.js";
 import { defineMethod, type MethodDef } from "./registry.js";
 
 function textOf(entry: TranscriptEntry): string {
@@ -28,10 +28,10 @@ function kindOf(key: string): "direct" | "group" | "global" | "unknown" {
 }
 
 async function requireSession(gw: GatewayServices, key: string) {
-  const agentId = agentForSessionKey(gw, key);
-  const entry = await gw.agents.sessions.get(agentId, key);
+  const { agentId, sessionKey } = resolveSessionKey(gw, key);
+  const entry = await gw.agents.sessions.get(agentId, sessionKey);
   if (!entry) throw new GatewayError(ErrorCodes.INVALID_REQUEST, `session not found: ${key}`);
-  return { agentId, entry };
+  return { agentId, sessionKey, entry };
 }
 
 function defaultModel(gw: GatewayServices) {
@@ -100,9 +100,9 @@ export const sessionsMethods: MethodDef[] = [
       const maxChars = p.maxChars ?? 240;
       const previews = await Promise.all(
         p.keys.map(async (key) => {
-          const agentId = agentForSessionKey(gw, key);
-          if (!(await gw.agents.sessions.get(agentId, key))) return { key, status: "missing", items: [] };
-          const entries = await gw.agents.sessions.readTranscript(agentId, key, { limit });
+          const { agentId, sessionKey } = resolveSessionKey(gw, key);
+          if (!(await gw.agents.sessions.get(agentId, sessionKey))) return { key, status: "missing", items: [] };
+          const entries = await gw.agents.sessions.readTranscript(agentId, sessionKey, { limit });
           const items = entries
             .filter((e) => e.type === "message")
             .map((e) => ({ role: (e as { message: { role: string } }).message.role, text: textOf(e).slice(0, maxChars) }));
@@ -117,11 +117,11 @@ export const sessionsMethods: MethodDef[] = [
     params: SessionsPatchParamsSchema,
     async handler(ctx, p) {
       const gw = ctx.gateway;
-      const { agentId } = await requireSession(gw, p.key);
-      const { key, ...fields } = p;
-      const entry = await gw.agents.sessions.patch(agentId, key, fields as Record<string, unknown>);
-      gw.agents.sessionsChanged(key, "patch");
-      return { ok: true, key, entry };
+      const { agentId, sessionKey } = await requireSession(gw, p.key);
+      const { key: _key, ...fields } = p;
+      const entry = await gw.agents.sessions.patch(agentId, sessionKey, fields as Record<string, unknown>);
+      gw.agents.sessionsChanged(sessionKey, "patch");
+      return { ok: true, key: sessionKey, entry };
     },
   }),
   defineMethod({
@@ -129,8 +129,9 @@ export const sessionsMethods: MethodDef[] = [
     params: SessionKeyParamsSchema,
     async handler(ctx, p) {
       const gw = ctx.gateway;
-      const entry = await resetSession(gw, agentForSessionKey(gw, p.key), p.key);
-      return { ok: true, key: p.key, entry };
+      const { agentId, sessionKey } = resolveSessionKey(gw, p.key);
+      const entry = await resetSession(gw, agentId, sessionKey);
+      return { ok: true, key: sessionKey, entry };
     },
   }),
   defineMethod({
@@ -138,11 +139,11 @@ export const sessionsMethods: MethodDef[] = [
     params: SessionsDeleteParamsSchema,
     async handler(ctx, p) {
       const gw = ctx.gateway;
-      const { agentId } = await requireSession(gw, p.key);
+      const { agentId, sessionKey } = await requireSession(gw, p.key);
       // Once the session's runs have ended: their last writes go to the transcript being let go.
-      await gw.agents.engine.afterSessionRuns(p.key, "stop", () => gw.agents.sessions.delete(agentId, p.key, { deleteTranscript: p.deleteTranscript === true }));
-      gw.agents.sessionsChanged(p.key, "delete");
-      return { ok: true, key: p.key, deleted: true };
+      await gw.agents.engine.afterSessionRuns(sessionKey, "stop", () => gw.agents.sessions.delete(agentId, sessionKey, { deleteTranscript: p.deleteTranscript === true }));
+      gw.agents.sessionsChanged(sessionKey, "delete");
+      return { ok: true, key: sessionKey, deleted: true };
     },
   }),
   defineMethod({
@@ -150,7 +151,7 @@ export const sessionsMethods: MethodDef[] = [
     params: SessionKeyParamsSchema,
     async handler(ctx, p) {
       const gw = ctx.gateway;
-      const { agentId } = await requireSession(gw, p.key);
+      const { agentId, sessionKey } = await requireSession(gw, p.key);
       const agent = gw.agents.engine.agent(agentId);
       const ref = agent?.models[0];
       if (!ref) throw new GatewayError(ErrorCodes.UNAVAILABLE, `no model configured for agent "${agentId}"`);
@@ -159,7 +160,7 @@ export const sessionsMethods: MethodDef[] = [
       const { compactHistory } = await import("../../agents/engine/compaction.js");
       const result = await compactHistory({
         agentId,
-        sessionKey: p.key,
+        sessionKey,
         sessions: gw.agents.sessions,
         model,
         signal: ctx.signal,
@@ -167,8 +168,8 @@ export const sessionsMethods: MethodDef[] = [
         keepLastTokens: 1,
         log: gw.logger.child("agents"),
       });
-      if (result.compacted) gw.agents.sessionsChanged(p.key, "compact");
-      return { ok: true, key: p.key, ...result };
+      if (result.compacted) gw.agents.sessionsChanged(sessionKey, "compact");
+      return { ok: true, key: sessionKey, ...result };
     },
   }),
   defineMethod({
