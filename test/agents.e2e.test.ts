@@ -117,6 +117,47 @@ describe("agent (two-stage)", () => {
     p.close();
   });
 
+  it("a retry the dedupe cache has forgotten (TTL, 1000 newer keys) joins the live run; agent and chat.send keys never share one", async () => {
+    h = await startAgentHarness();
+    h.fake.setBehavior({ text: "slow words here", deltas: 3, hangAfterDeltas: 1 });
+    const rt = h.gw.gateway.agents;
+    const p = await h.connect();
+    // 1000 newer keys push an entry out of the cache, as five minutes would; runs last up to 600 s.
+    const forget = (prefix: string) => {
+      for (let i = 0; i < 1000; i++) rt.dedupe.set(`${prefix}:filler-${i}`, { runId: `filler-${i}`, acceptedAt: Date.now() });
+    };
+    p.send({ type: "req", id: "a1", method: "agent", params: { message: "go", idempotencyKey: "long-1" } });
+    await p.next((f) => f.type === "res" && f.id === "a1");
+    await p.next((f) => f.event === "agent" && f.payload.runId === "long-1" && f.payload.stream === "assistant", 10_000);
+    await p.request("chat.send", { sessionKey: "agent:main:other", message: "go", idempotencyKey: "long-2" });
+    await p.next((f) => f.event === "agent" && f.payload.runId === "long-2" && f.payload.stream === "assistant", 10_000);
+    forget("agent");
+    forget("chat");
+    expect(rt.dedupe.get("agent:long-1")).toBeUndefined();
+    expect(rt.dedupe.get("chat:long-2")).toBeUndefined();
+
+    p.send({ type: "req", id: "a2", method: "agent", params: { message: "go", idempotencyKey: "long-1" } });
+    expect((await p.next((f) => f.type === "res" && f.id === "a2")).payload).toMatchObject({ runId: "long-1", status: "accepted" });
+    expect((await p.request("chat.send", { sessionKey: "agent:main:other", message: "go", idempotencyKey: "long-2" })).payload).toEqual({ runId: "long-2", status: "in_flight" });
+    // The same key from the other method is another request, not a retry: refused, never a second run.
+    const crossed = await p.request("chat.send", { sessionKey: MAIN, message: "go", idempotencyKey: "long-1" });
+    expect(crossed.error).toMatchObject({ code: "INVALID_REQUEST", message: 'idempotencyKey "long-1" is the runId of a run another request started; use a new key' });
+    expect((await p.request("agent", { message: "go", sessionKey: "agent:main:other", idempotencyKey: "long-2" })).error.code).toBe("INVALID_REQUEST");
+    expect(() => rt.engine.start({ runId: "long-1", agentId: "main", sessionKey: MAIN, message: "x" })).toThrow(/already active/);
+    expect(rt.engine.activeCount).toBe(2);
+    expect(h.fake.requests.filter((r) => r.api === "chat")).toHaveLength(2);
+
+    await p.request("chat.abort", { sessionKey: MAIN });
+    await p.request("chat.abort", { sessionKey: "agent:main:other" });
+    for (const id of ["a1", "a2"]) {
+      // Either may have come in before the second abort's answer.
+      const isFinal = (f: any) => f.type === "res" && f.id === id && f.payload?.status !== "accepted";
+      const final = p.frames.find(isFinal) ?? (await p.next(isFinal, 10_000));
+      expect(final.payload).toMatchObject({ runId: "long-1", status: "ok", result: { meta: { aborted: true } } });
+    }
+    p.close();
+  });
+
   it("openclaw agent still exits non-zero when its run is aborted (here by the agent timeout)", async () => {
     h = await startAgentHarness({ extra: { defaults: { timeoutSeconds: 1 } } });
     h.fake.setBehavior({ text: "never finished", deltas: 2, hangAfterDeltas: 1 });

@@ -1,6 +1,7 @@
 // Shared helpers of the agent and chat methods: session key -> agent, attachments -> images,
 // and the reference's `agent` final payload.
-import { ErrorCodes, GatewayError } from "../../errors.js";
+import { ErrorCodes, GatewayError, Messages } from "../../errors.js";
+import type { RunHandle } from "../../agents/engine/engine.js";
 import type { RunResult } from "../../agents/engine/run-events.js";
 import type { ContentBlock } from "../../agents/types.js";
 import type { GatewayServices } from "../services.js";
@@ -30,6 +31,17 @@ export function resolveSessionKey(gw: GatewayServices, key: string): { agentId: 
 export function isMalformedSessionKey(key: string): boolean {
   // eslint-disable-next-line no-control-regex
   return key.length === 0 || key.length > 512 || /[\u0000-\u001f]/.test(key) || (key.startsWith("agent:") && !SESSION_KEY_RE.test(key));
+}
+
+/**
+ * The live run a retry of `dedupeKey` (`agent:<k>`, `chat:<k>`) joins: the dedupe cache forgets
+ * after 5 minutes or 1000 newer keys, runs last up to 600 s. The runId is the bare key, so a run
+ * the other method started under it is another request's: refused rather than shared.
+ */
+export function liveRunFor(gw: GatewayServices, runId: string, dedupeKey: string): RunHandle | undefined {
+  const run = gw.agents.engine.get(runId);
+  if (run && run.dedupeKey !== dedupeKey) throw new GatewayError(ErrorCodes.INVALID_REQUEST, Messages.runIdInUse(runId));
+  return run;
 }
 
 export function attachmentsToImages(attachments: { mimeType?: string; content?: string }[] | undefined): ContentBlock[] {

@@ -3,7 +3,7 @@ import { ErrorCodes, GatewayError } from "../../errors.js";
 import { AgentParamsSchema, AgentWaitParamsSchema } from "../../protocol/methods-agents.js";
 import { Scopes, hasScope } from "../../protocol/scopes.js";
 import type { RunResult } from "../../agents/engine/run-events.js";
-import { agentFailure, agentFinalPayload, attachmentsToImages, invalidParams, isMalformedSessionKey, resetSession, resolveSessionKey } from "./agent-support.js";
+import { agentFailure, agentFinalPayload, attachmentsToImages, invalidParams, isMalformedSessionKey, liveRunFor, resetSession, resolveSessionKey } from "./agent-support.js";
 import { defineMethod, type MethodDef } from "./registry.js";
 
 // An aborted run ended, it did not fail: the success payload, with meta.aborted (spec 3.1).
@@ -25,6 +25,11 @@ export const agentMethods: MethodDef[] = [
         if (cached.result) return final(cached.result);
         ctx.respond({ runId: cached.runId, status: "accepted", acceptedAt: cached.acceptedAt });
         return final(await cached.handle!.done);
+      }
+      const live = liveRunFor(gw, p.idempotencyKey, key);
+      if (live) {
+        ctx.respond({ runId: live.runId, status: "accepted", acceptedAt: live.startedAt });
+        return final(await live.done);
       }
       let agentId = p.agentId?.toLowerCase();
       if (agentId && !rt.engine.agent(agentId)) throw invalidParams("agent", `unknown agent id "${p.agentId}"`);
@@ -55,6 +60,7 @@ export const agentMethods: MethodDef[] = [
       }
       const handle = rt.engine.start({
         runId: p.idempotencyKey,
+        dedupeKey: key,
         agentId,
         sessionKey,
         message: p.message,

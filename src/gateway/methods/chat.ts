@@ -3,7 +3,7 @@ import { ErrorCodes, GatewayError } from "../../errors.js";
 import { ChatAbortParamsSchema, ChatHistoryParamsSchema, ChatInjectParamsSchema, ChatSendParamsSchema } from "../../protocol/methods-agents.js";
 import { Scopes, hasScope } from "../../protocol/scopes.js";
 import type { TranscriptMessage } from "../../agents/sessions/store.js";
-import { attachmentsToImages, invalidParams, isMalformedSessionKey, resetSession, resolveSessionKey } from "./agent-support.js";
+import { attachmentsToImages, invalidParams, isMalformedSessionKey, liveRunFor, resetSession, resolveSessionKey } from "./agent-support.js";
 import { defineMethod, type MethodDef } from "./registry.js";
 
 const HISTORY_MAX_BYTES = 6 * 1024 * 1024;
@@ -49,8 +49,10 @@ export const chatMethods: MethodDef[] = [
         if (cached.result.status !== "error") return { runId: cached.runId, status: "ok" };
         throw new GatewayError(ErrorCodes.UNAVAILABLE, cached.result.error?.message ?? "LLM request failed.");
       }
+      if (liveRunFor(gw, p.idempotencyKey, key)) return { runId: p.idempotencyKey, status: "in_flight" };
       const handle = rt.engine.start({
         runId: p.idempotencyKey,
+        dedupeKey: key,
         agentId,
         sessionKey,
         message: p.message,
