@@ -173,6 +173,12 @@ describe("agent (two-stage)", () => {
     expect(unknown.error.message).toBe('invalid agent params: unknown agent id "ghost"');
     const mismatch = await p.request("agent", { message: "x", idempotencyKey: "k2", agentId: "main", sessionKey: "agent:other:main" });
     expect(mismatch.error.message).toBe('invalid agent params: agent "main" does not match session key agent "other"');
+    const channel = await p.request("agent", { message: "x", idempotencyKey: "k3", channel: " Bogus " });
+    expect(channel.error).toEqual({ code: "INVALID_REQUEST", message: "invalid agent params: unknown channel: bogus" });
+    expect((await p.request("agent", { message: "x", idempotencyKey: "k4", replyChannel: "nope" })).error.message).toBe("invalid agent params: unknown channel: nope");
+    for (const [i, c] of ["webchat", "Telegram", "last"].entries()) {
+      expect((await p.request("agent", { message: "x", idempotencyKey: `ch-${i}`, channel: c })).payload.status).toBe("accepted");
+    }
     p.close();
   });
 

@@ -4,6 +4,7 @@ import { ErrorCodes, GatewayError, Messages } from "../../errors.js";
 import type { RunHandle } from "../../agents/engine/engine.js";
 import type { RunResult } from "../../agents/engine/run-events.js";
 import type { ContentBlock } from "../../agents/types.js";
+import { CHANNEL_IDS } from "../../channels/service.js";
 import type { GatewayServices } from "../services.js";
 
 const SESSION_KEY_RE = /^agent:([a-z0-9][a-z0-9_-]{0,63}):(.+)$/i;
@@ -26,6 +27,17 @@ export function resolveSessionKey(gw: GatewayServices, key: string): { agentId: 
   const agentId = m ? m[1]!.toLowerCase() : defaultAgentId;
   const rest = m ? m[2]! : key;
   return { agentId, sessionKey: `agent:${agentId}:${rest === "main" ? mainKey : rest}` };
+}
+
+/**
+ * `agent`'s channel and replyChannel (spec 2.3): a channel this gateway has, `webchat` (its own
+ * chat) or `last`; otherwise the reference's "unknown channel: <c>" with the name normalised.
+ */
+export function checkAgentChannels(...hints: (string | undefined)[]): void {
+  for (const hint of hints) {
+    const c = hint?.trim().toLowerCase();
+    if (c && c !== "last" && c !== "webchat" && !CHANNEL_IDS.includes(c)) throw invalidParams("agent", Messages.unknownChannel(c));
+  }
 }
 
 export function isMalformedSessionKey(key: string): boolean {

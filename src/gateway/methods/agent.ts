@@ -3,7 +3,7 @@ import { ErrorCodes, GatewayError } from "../../errors.js";
 import { AgentParamsSchema, AgentWaitParamsSchema } from "../../protocol/methods-agents.js";
 import { Scopes, hasScope } from "../../protocol/scopes.js";
 import type { RunResult } from "../../agents/engine/run-events.js";
-import { agentFailure, agentFinalPayload, attachmentsToImages, invalidParams, isMalformedSessionKey, liveRunFor, resetSession, resolveSessionKey } from "./agent-support.js";
+import { agentFailure, agentFinalPayload, attachmentsToImages, checkAgentChannels, invalidParams, isMalformedSessionKey, liveRunFor, resetSession, resolveSessionKey } from "./agent-support.js";
 import { defineMethod, type MethodDef } from "./registry.js";
 
 // An aborted run ended, it did not fail: the success payload, with meta.aborted (spec 3.1).
@@ -31,6 +31,7 @@ export const agentMethods: MethodDef[] = [
         ctx.respond({ runId: live.runId, status: "accepted", acceptedAt: live.startedAt });
         return final(await live.done);
       }
+      checkAgentChannels(p.channel, p.replyChannel);
       let agentId = p.agentId?.toLowerCase();
       if (agentId && !rt.engine.agent(agentId)) throw invalidParams("agent", `unknown agent id "${p.agentId}"`);
       let requested: string | undefined;
