@@ -177,6 +177,8 @@ export const Messages = {
     "Invalid config: hooks.token must not match gateway auth token. Set a distinct hooks.token for hook ingress.",
   hooksQueryToken:
     "Hook token must be provided via Authorization: Bearer <token> or X-OpenClaw-Token header (query parameters are not allowed).",
+  // Agent runs (ours: the reference has no string for a key reused across agent and chat.send).
+  runIdInUse: (runId: string) => `idempotencyKey "${runId}" is the runId of a run another request started; use a new key`,
   // Channels (spec 2.3 `send`).
   sendNeedsText: "invalid send params: text or media is required",
   unknownChannel: (c: string) => `unknown channel: ${c}`,

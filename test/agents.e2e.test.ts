@@ -3,6 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startAgentHarness, type AgentHarness } from "./helpers/agent-setup.js";
+import { TEST_TOKEN } from "./helpers/temp-state.js";
 
 let h: AgentHarness | undefined;
 afterEach(async () => {
@@ -61,6 +62,8 @@ describe("chat.send", () => {
     expect(partial.length).toBeLessThan("one two three four five six seven eight".length);
     const history = await p.request("chat.history", { sessionKey: MAIN });
     expect(history.payload.messages.at(-1).content[0].text).toBe(partial);
+    // An abort is an ending, not an error: a retry gets the cached ok.
+    expect((await p.request("chat.send", { sessionKey: MAIN, message: "count", idempotencyKey: "ab-1" })).payload).toEqual({ runId: "ab-1", status: "ok" });
     p.close();
   });
 
@@ -92,6 +95,77 @@ describe("agent (two-stage)", () => {
     p.close();
   });
 
+  it("an aborted run ends with the success payload, meta.aborted and the partial text; agent.wait says timeout", async () => {
+    h = await startAgentHarness();
+    h.fake.setBehavior({ text: "one two three four", deltas: 4, hangAfterDeltas: 2 });
+    const p = await h.connect();
+    p.send({ type: "req", id: "ab", method: "agent", params: { message: "count", idempotencyKey: "agent-ab" } });
+    await p.next((f) => f.type === "res" && f.id === "ab");
+    await p.next((f) => f.event === "agent" && f.payload.stream === "assistant", 10_000);
+    expect((await p.request("chat.abort", { sessionKey: MAIN })).payload.runIds).toEqual(["agent-ab"]);
+    const isFinal = (f: any) => f.type === "res" && f.id === "ab" && f.payload?.status !== "accepted";
+    const final = p.frames.find(isFinal) ?? (await p.next(isFinal, 10_000));
+    const aborted = p.frames.find((f) => f.event === "chat" && f.payload.state === "aborted");
+    const partial = aborted.payload.message.content[0].text;
+    expect(final.ok).toBe(true);
+    expect(final.error).toBeUndefined();
+    expect(final.payload).toMatchObject({ runId: "agent-ab", status: "ok", summary: "completed", result: { payloads: [{ text: partial }], meta: { aborted: true } } });
+    const retry = await p.request("agent", { message: "count", idempotencyKey: "agent-ab" });
+    expect(retry.ok).toBe(true);
+    expect(retry.payload).toEqual(final.payload);
+    expect((await p.request("agent.wait", { runId: "agent-ab" })).payload).toMatchObject({ runId: "agent-ab", status: "timeout" });
+    p.close();
+  });
+
+  it("a retry the dedupe cache has forgotten (TTL, 1000 newer keys) joins the live run; agent and chat.send keys never share one", async () => {
+    h = await startAgentHarness();
+    h.fake.setBehavior({ text: "slow words here", deltas: 3, hangAfterDeltas: 1 });
+    const rt = h.gw.gateway.agents;
+    const p = await h.connect();
+    // 1000 newer keys push an entry out of the cache, as five minutes would; runs last up to 600 s.
+    const forget = (prefix: string) => {
+      for (let i = 0; i < 1000; i++) rt.dedupe.set(`${prefix}:filler-${i}`, { runId: `filler-${i}`, acceptedAt: Date.now() });
+    };
+    p.send({ type: "req", id: "a1", method: "agent", params: { message: "go", idempotencyKey: "long-1" } });
+    await p.next((f) => f.type === "res" && f.id === "a1");
+    await p.next((f) => f.event === "agent" && f.payload.runId === "long-1" && f.payload.stream === "assistant", 10_000);
+    await p.request("chat.send", { sessionKey: "agent:main:other", message: "go", idempotencyKey: "long-2" });
+    await p.next((f) => f.event === "agent" && f.payload.runId === "long-2" && f.payload.stream === "assistant", 10_000);
+    forget("agent");
+    forget("chat");
+    expect(rt.dedupe.get("agent:long-1")).toBeUndefined();
+    expect(rt.dedupe.get("chat:long-2")).toBeUndefined();
+
+    p.send({ type: "req", id: "a2", method: "agent", params: { message: "go", idempotencyKey: "long-1" } });
+    expect((await p.next((f) => f.type === "res" && f.id === "a2")).payload).toMatchObject({ runId: "long-1", status: "accepted" });
+    expect((await p.request("chat.send", { sessionKey: "agent:main:other", message: "go", idempotencyKey: "long-2" })).payload).toEqual({ runId: "long-2", status: "in_flight" });
+    // The same key from the other method is another request, not a retry: refused, never a second run.
+    const crossed = await p.request("chat.send", { sessionKey: MAIN, message: "go", idempotencyKey: "long-1" });
+    expect(crossed.error).toMatchObject({ code: "INVALID_REQUEST", message: 'idempotencyKey "long-1" is the runId of a run another request started; use a new key' });
+    expect((await p.request("agent", { message: "go", sessionKey: "agent:main:other", idempotencyKey: "long-2" })).error.code).toBe("INVALID_REQUEST");
+    expect(() => rt.engine.start({ runId: "long-1", agentId: "main", sessionKey: MAIN, message: "x" })).toThrow(/already active/);
+    expect(rt.engine.activeCount).toBe(2);
+    expect(h.fake.requests.filter((r) => r.api === "chat")).toHaveLength(2);
+
+    await p.request("chat.abort", { sessionKey: MAIN });
+    await p.request("chat.abort", { sessionKey: "agent:main:other" });
+    for (const id of ["a1", "a2"]) {
+      // Either may have come in before the second abort's answer.
+      const isFinal = (f: any) => f.type === "res" && f.id === id && f.payload?.status !== "accepted";
+      const final = p.frames.find(isFinal) ?? (await p.next(isFinal, 10_000));
+      expect(final.payload).toMatchObject({ runId: "long-1", status: "ok", result: { meta: { aborted: true } } });
+    }
+    p.close();
+  });
+
+  it("openclaw agent still exits non-zero when its run is aborted (here by the agent timeout)", async () => {
+    h = await startAgentHarness({ extra: { defaults: { timeoutSeconds: 1 } } });
+    h.fake.setBehavior({ text: "never finished", deltas: 2, hangAfterDeltas: 1 });
+    const { runAgent } = await import("../src/cli/commands/agent.js");
+    const run = runAgent({ message: "hi", url: h.gw.url, token: TEST_TOKEN, json: true }, h.gw.state.env);
+    await expect(run).rejects.toMatchObject({ exitCode: 1, message: "agent run aborted before it finished; the reply is partial" });
+  });
+
   it("validates agent ids and session keys with the reference's messages", async () => {
     h = await startAgentHarness();
     const p = await h.connect();
@@ -99,6 +173,12 @@ describe("agent (two-stage)", () => {
     expect(unknown.error.message).toBe('invalid agent params: unknown agent id "ghost"');
     const mismatch = await p.request("agent", { message: "x", idempotencyKey: "k2", agentId: "main", sessionKey: "agent:other:main" });
     expect(mismatch.error.message).toBe('invalid agent params: agent "main" does not match session key agent "other"');
+    const channel = await p.request("agent", { message: "x", idempotencyKey: "k3", channel: " Bogus " });
+    expect(channel.error).toEqual({ code: "INVALID_REQUEST", message: "invalid agent params: unknown channel: bogus" });
+    expect((await p.request("agent", { message: "x", idempotencyKey: "k4", replyChannel: "nope" })).error.message).toBe("invalid agent params: unknown channel: nope");
+    for (const [i, c] of ["webchat", "Telegram", "last"].entries()) {
+      expect((await p.request("agent", { message: "x", idempotencyKey: `ch-${i}`, channel: c })).payload.status).toBe("accepted");
+    }
     p.close();
   });
 

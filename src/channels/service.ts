@@ -40,7 +40,8 @@ export interface ChannelsDeps {
   recordRoute?(agentId: string, sessionKey: string, route: LastRoute): void;
 }
 
-const KNOWN = ["telegram"];
+/** The channels this build has a plugin for. */
+export const CHANNEL_IDS: readonly string[] = ["telegram"];
 
 export class Channels implements ChannelService {
   #manager: ChannelManager | undefined;
@@ -73,7 +74,7 @@ export class Channels implements ChannelService {
   }
 
   async send(req: ChannelSendRequest): Promise<ChannelSendResult> {
-    if (!KNOWN.includes(req.channel.trim().toLowerCase())) throw invalidRequest(Messages.unknownChannel(req.channel));
+    if (!CHANNEL_IDS.includes(req.channel.trim().toLowerCase())) throw invalidRequest(Messages.unknownChannel(req.channel));
     return (await this.#load()).send(req);
   }
 
@@ -90,8 +91,8 @@ export class Channels implements ChannelService {
 
   async pairingList(channel?: string): Promise<PairingRequestEntry[]> {
     const m = await this.#load();
-    const ids = channel ? [channel.trim().toLowerCase()] : KNOWN;
-    for (const id of ids) if (!KNOWN.includes(id)) throw invalidRequest(Messages.unknownChannel(id));
+    const ids = channel ? [channel.trim().toLowerCase()] : CHANNEL_IDS;
+    for (const id of ids) if (!CHANNEL_IDS.includes(id)) throw invalidRequest(Messages.unknownChannel(id));
     return (await Promise.all(ids.map((id) => m.pairing.list(id)))).flat();
   }
 

@@ -51,7 +51,7 @@ import { PresenceRegistry } from "./presence.js";
 import { Channels } from "../channels/service.js";
 import type { SupervisorTiming } from "../channels/supervisor.js";
 import { channelMethods } from "./methods/channels.js";
-import { agentForSessionKey } from "./methods/agent-support.js";
+import { resolveSessionKey } from "./methods/agent-support.js";
 import { SessionEvents } from "./session-events.js";
 import type { ConfigWriteResult, DeviceConnectionFilter, GatewayServices, RestartPlan } from "./services.js";
 import { resolveStartupSettings, type StartupCliOptions, type StartupSettings } from "./startup.js";
@@ -259,7 +259,7 @@ export class Gateway implements GatewayServices {
     const sessionEvents = new SessionEvents({
       broadcaster: this.broadcaster,
       sessions,
-      agentFor: (sessionKey) => agentForSessionKey(this, sessionKey),
+      agentFor: (sessionKey) => resolveSessionKey(this, sessionKey).agentId,
       hasActiveRun: (sessionKey) => engine.activeForSession(sessionKey).length > 0,
     });
     const wsSinks: WsEventSinks = {

@@ -15,6 +15,11 @@ import type { AbortReason, RunEvent, RunListener, RunResult } from "./run-events
 
 export interface RunRequest {
   runId?: string;
+  /**
+   * The caller's idempotency entry (`agent:<key>`, `chat:<key>`; spec 3.5): a live run answers
+   * retries of that entry only, even once the dedupe cache has forgotten it.
+   */
+  dedupeKey?: string;
   agentId: string;
   sessionKey: string;
   message: string;
@@ -71,6 +76,7 @@ export class RunHandle {
     readonly runId: string,
     readonly agentId: string,
     readonly sessionKey: string,
+    readonly dedupeKey?: string,
   ) {
     this.done = new Promise((r) => (this.#resolve = r));
   }
@@ -162,13 +168,25 @@ export class RunEngine {
       .map((r) => r.runId);
   }
 
-  /** Queues a run; throws for an unknown agent or while shutting down. */
+  /**
+   * Aborts the session's runs and runs `task` (a reset, a delete) in the session's queue: after
+   * those runs have made their last writes (the partial reply, abortedLastRun) to the
+   * conversation they opened, and before any run started after this call.
+   */
+  afterSessionRuns<T>(sessionKey: string, reason: AbortReason, task: () => Promise<T>): Promise<T> {
+    this.abortSession(sessionKey, reason);
+    return this.#queue.run(sessionKey, task);
+  }
+
+  /** Queues a run; throws for an unknown agent, a runId already running, or while shutting down. */
   start(req: RunRequest): RunHandle {
     if (!this.#accepting) throw new Error("the gateway is shutting down; not starting new runs");
+    // Two live runs under one id would share its handle slot: the first to end would drop the other.
+    if (req.runId !== undefined && this.#active.has(req.runId)) throw new Error(`run ${req.runId} is already active`);
     const agent = this.agent(req.agentId);
     if (!agent) throw new Error(`unknown agent id "${req.agentId}"`);
     this.#semaphore.setLimit(this.deps.config().agents?.defaults?.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
-    const handle = new RunHandle(req.runId ?? randomUUID(), agent.id, req.sessionKey);
+    const handle = new RunHandle(req.runId ?? randomUUID(), agent.id, req.sessionKey, req.dedupeKey);
     handle.silentReply = req.silentReply;
     this.#active.set(handle.runId, handle);
     for (const w of this.#watchers) w(handle);

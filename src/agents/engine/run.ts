@@ -101,11 +101,13 @@ async function openTranscript(input: RunInput, sessions: SessionStore): Promise<
   }
   const { agent, sessionKey } = input;
   const entry = await sessions.resolve(agent.id, sessionKey);
+  // Only into the conversation opened here, never into one a reset or delete put in its place.
+  const scope = { sessionId: entry.sessionId };
   return {
     sessionId: entry.sessionId,
-    append: (messages) => sessions.append(agent.id, sessionKey, messages),
-    appendWritten: (messages) => sessions.appendWritten(agent.id, sessionKey, messages),
-    patch: (fields) => sessions.patch(agent.id, sessionKey, fields),
+    append: (messages) => sessions.append(agent.id, sessionKey, messages, scope),
+    appendWritten: (messages) => sessions.appendWritten(agent.id, sessionKey, messages, scope),
+    patch: (fields) => sessions.patch(agent.id, sessionKey, fields, scope),
   };
 }
 

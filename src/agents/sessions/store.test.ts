@@ -131,6 +131,23 @@ describe("SessionStore index", () => {
     expect(files).not.toContain(`${b.sessionId}.jsonl`);
   });
 
+  it("refuses writes scoped to a conversation the key no longer holds (reset, deleted)", async () => {
+    const store = open();
+    const first = await store.resolve("main", "k");
+    const scope = { sessionId: first.sessionId };
+    await store.append("main", "k", [userMessage("mine")], scope);
+    await store.reset("main", "k");
+    await expect(store.append("main", "k", [userMessage("late")], scope)).rejects.toThrow(/no longer holds conversation/);
+    await expect(store.patch("main", "k", { abortedLastRun: true }, scope)).rejects.toThrow(/no longer holds conversation/);
+    expect(await store.readTranscript("main", "k")).toEqual([]);
+    expect((await store.get("main", "k"))!.abortedLastRun).toBeUndefined();
+    const second = await store.resolve("main", "k");
+    await store.delete("main", "k");
+    await expect(store.appendWritten("main", "k", [userMessage("late")], { sessionId: second.sessionId })).rejects.toThrow(/no longer holds/);
+    // The deleted key was not brought back.
+    expect(await store.get("main", "k")).toBeUndefined();
+  });
+
   it("sets an unparseable index aside instead of overwriting it", async () => {
     await mkdir(sessionsDir(), { recursive: true });
     await writeFile(path.join(sessionsDir(), "sessions.json"), "{ not json");

@@ -21,6 +21,7 @@ import type {
   SessionStoreStats,
   TranscriptEntry,
   TranscriptMessage,
+  WriteScope,
 } from "./types.js";
 
 export type * from "./types.js";
@@ -130,10 +131,10 @@ export class SessionStore {
   }
 
   /** Merges `fields` (null deletes), creating the session if missing; bumps updatedAt. */
-  async patch(agentId: string, sessionKey: string, fields: SessionPatch): Promise<SessionRow> {
+  async patch(agentId: string, sessionKey: string, fields: SessionPatch, scope: WriteScope = {}): Promise<SessionRow> {
     const index = await this.index(agentId, sessionKey);
     let entry: SessionIndexEntry | undefined;
-    while (!(entry = this.live(index, agentId, sessionKey))) await this.resolve(agentId, sessionKey);
+    while (!(entry = this.writable(index, agentId, sessionKey, scope))) await this.resolve(agentId, sessionKey);
     if ("sessionId" in fields && fields.sessionId !== entry.sessionId) throw new Error("sessionId cannot be patched; use reset()");
     const next: SessionIndexEntry = { ...entry };
     for (const [field, value] of Object.entries(fields)) {
@@ -182,9 +183,9 @@ export class SessionStore {
   }
 
   /** Appends messages (creating the session if missing); resolves once they are fsynced. */
-  async append(agentId: string, sessionKey: string, messages: TranscriptMessage[]): Promise<MessageEntry[]> {
+  async append(agentId: string, sessionKey: string, messages: TranscriptMessage[], scope: WriteScope = {}): Promise<MessageEntry[]> {
     if (messages.length === 0) return [];
-    return (await this.write(agentId, sessionKey, this.messageItems(messages))) as MessageEntry[];
+    return (await this.write(agentId, sessionKey, this.messageItems(messages), scope)) as MessageEntry[];
   }
 
   private messageItems(messages: TranscriptMessage[]): UnstampedEntry[] {
@@ -203,10 +204,11 @@ export class SessionStore {
     agentId: string,
     sessionKey: string,
     messages: TranscriptMessage[],
+    scope: WriteScope = {},
   ): Promise<{ entries: MessageEntry[]; durable: Promise<MessageEntry[]> }> {
     let onWritten!: (entries: TranscriptEntry[]) => void;
     const written = new Promise<TranscriptEntry[]>((resolve) => (onWritten = resolve));
-    const durable = this.write(agentId, sessionKey, this.messageItems(messages), onWritten) as Promise<MessageEntry[]>;
+    const durable = this.write(agentId, sessionKey, this.messageItems(messages), scope, onWritten) as Promise<MessageEntry[]>;
     // A failure before the write rejects `durable` and never calls onWritten.
     const entries = (await Promise.race([written, durable])) as MessageEntry[];
     return { entries, durable };
@@ -217,7 +219,7 @@ export class SessionStore {
     sessionKey: string,
     compaction: { summary: string; firstKeptEntryId: string; tokensBefore: number },
   ): Promise<CompactionEntry> {
-    const [entry] = await this.write(agentId, sessionKey, [{ type: "compaction", ...compaction }]);
+    const [entry] = await this.write(agentId, sessionKey, [{ type: "compaction", ...compaction }], {});
     return entry as CompactionEntry;
   }
 
@@ -291,6 +293,18 @@ export class SessionStore {
     return this.creating.has(`${agentId}\0${sessionKey}`) ? undefined : index.get(sessionKey);
   }
 
+  // `live`, for a write: undefined means resolve (create, or wait for a create or reset) and look
+  // again. Scoped to a conversation, only that one: a run's last writes never land in the
+  // conversation a reset or delete left in its place.
+  private writable(index: IndexFile, agentId: string, sessionKey: string, scope: WriteScope): SessionIndexEntry | undefined {
+    const entry = this.live(index, agentId, sessionKey);
+    if (scope.sessionId === undefined || entry?.sessionId === scope.sessionId) return entry;
+    if (entry || !this.creating.has(`${agentId}\0${sessionKey}`)) {
+      throw new Error(`session ${sessionKey} no longer holds conversation ${scope.sessionId} (reset or deleted)`);
+    }
+    return undefined;
+  }
+
   // Publishes `entry` at once (so later callers see it) and makes it durable (index first, then
   // the transcript header) before anyone may append; `oldFile`'s writer is drained and closed.
   private async install(agentId: string, key: string, index: IndexFile, entry: SessionIndexEntry, oldFile?: string): Promise<void> {
@@ -323,11 +337,12 @@ export class SessionStore {
     agentId: string,
     sessionKey: string,
     items: UnstampedEntry[],
+    scope: WriteScope,
     onWritten?: (entries: TranscriptEntry[]) => void,
   ): Promise<TranscriptEntry[]> {
     const index = await this.index(agentId, sessionKey);
     let entry: SessionIndexEntry | undefined;
-    while (!(entry = this.live(index, agentId, sessionKey))) await this.resolve(agentId, sessionKey);
+    while (!(entry = this.writable(index, agentId, sessionKey, scope))) await this.resolve(agentId, sessionKey);
     const written = await this.writers.get(this.transcriptPath(agentId, entry), () => this.header(agentId, entry.sessionId)).append(items, onWritten);
     const live = index.get(sessionKey);
     if (live?.sessionId === entry.sessionId) {

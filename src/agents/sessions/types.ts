@@ -35,6 +35,12 @@ export type SessionRow = SessionIndexEntry & { key: string; agentId: string };
 /** Fields to change; `null` deletes a field. */
 export type SessionPatch = { [K in keyof SessionIndexEntry]?: SessionIndexEntry[K] | null };
 
+/** Writes on behalf of one conversation (a run): `sessionId` is the one it opened. */
+export interface WriteScope {
+  /** Refuse the write when the key now names another conversation (reset) or none (deleted). */
+  sessionId?: string;
+}
+
 export interface TextPart {
   type: "text";
   text: string;

@@ -1,5 +1,6 @@
 // `openclaw agent --message <text>`: sends one turn through the gateway's `agent` method and
-// streams the reply to the terminal as it is generated; exits non-zero when the run fails.
+// streams the reply to the terminal as it is generated; exits non-zero when the run fails or is
+// aborted (timeout, /stop from elsewhere), since the reply is then partial.
 import { randomUUID } from "node:crypto";
 import type { Command } from "commander";
 import type { EventFrame } from "../../protocol/frames.js";
@@ -36,18 +37,18 @@ export async function runAgent(flags: AgentFlags, env: NodeJS.ProcessEnv = proce
     process.stdout.write(delta);
   };
   client.onEvent(onEvent);
+  let final: FinalPayload;
   try {
     const params: Record<string, unknown> = { message: flags.message, idempotencyKey: runId };
     if (flags.agent) params.agentId = flags.agent;
     if (flags.sessionKey) params.sessionKey = flags.sessionKey;
-    const final = await client.request<FinalPayload>("agent", params, { expectFinal: true, timeoutMs: target.timeoutMs });
+    final = await client.request<FinalPayload>("agent", params, { expectFinal: true, timeoutMs: target.timeoutMs });
     if (flags.json) printJson(final);
     else {
       const text = (final.result?.payloads ?? []).map((p) => p.text ?? "").join("\n\n");
       if (!streamed && text) process.stdout.write(text);
       process.stdout.write("\n");
     }
-    return 0;
   } catch (err) {
     if (streamed) process.stdout.write("\n");
     const failure = describeGatewayFailure(err, { method: "agent", target });
@@ -55,6 +56,8 @@ export async function runAgent(flags: AgentFlags, env: NodeJS.ProcessEnv = proce
   } finally {
     await client.close();
   }
+  if (final.result?.meta?.aborted === true) throw new CliError("agent run aborted before it finished; the reply is partial", EXIT_FAILURE);
+  return 0;
 }
 
 export function register(program: Command, setExit: SetExitCode): void {

@@ -3,12 +3,13 @@ import { ErrorCodes, GatewayError } from "../../errors.js";
 import { AgentParamsSchema, AgentWaitParamsSchema } from "../../protocol/methods-agents.js";
 import { Scopes, hasScope } from "../../protocol/scopes.js";
 import type { RunResult } from "../../agents/engine/run-events.js";
-import { agentFailure, agentFinalPayload, agentForSessionKey, attachmentsToImages, invalidParams, isMalformedSessionKey, resetSession } from "./agent-support.js";
+import { agentFailure, agentFinalPayload, attachmentsToImages, checkAgentChannels, invalidParams, isMalformedSessionKey, liveRunFor, resetSession, resolveSessionKey } from "./agent-support.js";
 import { defineMethod, type MethodDef } from "./registry.js";
 
+// An aborted run ended, it did not fail: the success payload, with meta.aborted (spec 3.1).
 function final(result: RunResult) {
-  if (result.status === "ok") return agentFinalPayload(result);
-  throw agentFailure(result);
+  if (result.status === "error") throw agentFailure(result);
+  return agentFinalPayload(result);
 }
 
 export const agentMethods: MethodDef[] = [
@@ -25,17 +26,25 @@ export const agentMethods: MethodDef[] = [
         ctx.respond({ runId: cached.runId, status: "accepted", acceptedAt: cached.acceptedAt });
         return final(await cached.handle!.done);
       }
+      const live = liveRunFor(gw, p.idempotencyKey, key);
+      if (live) {
+        ctx.respond({ runId: live.runId, status: "accepted", acceptedAt: live.startedAt });
+        return final(await live.done);
+      }
+      checkAgentChannels(p.channel, p.replyChannel);
       let agentId = p.agentId?.toLowerCase();
       if (agentId && !rt.engine.agent(agentId)) throw invalidParams("agent", `unknown agent id "${p.agentId}"`);
+      let requested: string | undefined;
       if (p.sessionKey !== undefined) {
         if (isMalformedSessionKey(p.sessionKey)) throw invalidParams("agent", `malformed session key "${p.sessionKey}"`);
-        const keyAgent = agentForSessionKey(gw, p.sessionKey);
+        const { agentId: keyAgent, sessionKey } = resolveSessionKey(gw, p.sessionKey);
         if (agentId && keyAgent !== agentId) throw invalidParams("agent", `agent "${agentId}" does not match session key agent "${keyAgent}"`);
         agentId = keyAgent;
+        requested = sessionKey;
       }
       agentId ??= gw.sessionDefaults().defaultAgentId;
       if (!rt.engine.agent(agentId)) throw invalidParams("agent", `unknown agent id "${agentId}"`);
-      const sessionKey = p.sessionKey ?? `agent:${agentId}:${gw.sessionDefaults().mainKey}`;
+      const sessionKey = requested ?? `agent:${agentId}:${gw.sessionDefaults().mainKey}`;
       let modelOverride: string | undefined;
       if (p.provider || p.model) {
         if (!hasScope(ctx.caller.scopes, Scopes.admin)) {
@@ -52,6 +61,7 @@ export const agentMethods: MethodDef[] = [
       }
       const handle = rt.engine.start({
         runId: p.idempotencyKey,
+        dedupeKey: key,
         agentId,
         sessionKey,
         message: p.message,

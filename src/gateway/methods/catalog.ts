@@ -3,7 +3,7 @@ import { AgentIdentityParamsSchema, AgentsListParamsSchema, ModelsListParamsSche
 import { listAgentIds } from "../../agents/agent-config.js";
 import { listCatalog } from "../../agents/providers/resolve.js";
 import type { ToolPolicy } from "../../agents/tools/index.js";
-import { agentForSessionKey, invalidParams } from "./agent-support.js";
+import { invalidParams, resolveSessionKey } from "./agent-support.js";
 import { defineMethod, type MethodDef } from "./registry.js";
 
 export const catalogMethods: MethodDef[] = [
@@ -32,7 +32,7 @@ export const catalogMethods: MethodDef[] = [
     params: AgentIdentityParamsSchema,
     handler(ctx, p) {
       const gw = ctx.gateway;
-      const agentId = p.agentId ?? (p.sessionKey ? agentForSessionKey(gw, p.sessionKey) : gw.sessionDefaults().defaultAgentId);
+      const agentId = p.agentId ?? (p.sessionKey ? resolveSessionKey(gw, p.sessionKey).agentId : gw.sessionDefaults().defaultAgentId);
       const a = gw.agents.engine.agent(agentId);
       if (!a) throw invalidParams("agent.identity.get", `unknown agent id "${agentId}"`);
       return { agentId, name: a.identity?.name ?? a.name ?? agentId, ...(a.identity?.emoji ? { emoji: a.identity.emoji } : {}), ...(a.identity?.avatar ? { avatar: a.identity.avatar } : {}) };

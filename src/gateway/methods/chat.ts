@@ -3,7 +3,7 @@ import { ErrorCodes, GatewayError } from "../../errors.js";
 import { ChatAbortParamsSchema, ChatHistoryParamsSchema, ChatInjectParamsSchema, ChatSendParamsSchema } from "../../protocol/methods-agents.js";
 import { Scopes, hasScope } from "../../protocol/scopes.js";
 import type { TranscriptMessage } from "../../agents/sessions/store.js";
-import { agentForSessionKey, attachmentsToImages, invalidParams, isMalformedSessionKey, resetSession } from "./agent-support.js";
+import { attachmentsToImages, invalidParams, isMalformedSessionKey, liveRunFor, resetSession, resolveSessionKey } from "./agent-support.js";
 import { defineMethod, type MethodDef } from "./registry.js";
 
 const HISTORY_MAX_BYTES = 6 * 1024 * 1024;
@@ -27,17 +27,17 @@ export const chatMethods: MethodDef[] = [
       const gw = ctx.gateway;
       const rt = gw.agents;
       if (isMalformedSessionKey(p.sessionKey)) throw invalidParams("chat.send", `malformed session key "${p.sessionKey}"`);
-      const agentId = agentForSessionKey(gw, p.sessionKey);
+      const { agentId, sessionKey } = resolveSessionKey(gw, p.sessionKey);
       if (!rt.engine.agent(agentId)) throw invalidParams("chat.send", `unknown agent id "${agentId}"`);
       const text = p.message.trim();
       if (STOP_COMMANDS.has(text.toLowerCase())) {
-        const runIds = rt.engine.abortSession(p.sessionKey, "stop");
+        const runIds = rt.engine.abortSession(sessionKey, "stop");
         return { ok: true, aborted: runIds.length > 0, runIds };
       }
       if (text === "/new" || text === "/reset") {
         if (!hasScope(ctx.caller.scopes, Scopes.admin)) throw ctx.caller.profile.missingScopeError(Scopes.admin);
-        const entry = await resetSession(gw, agentId, p.sessionKey);
-        return { ok: true, reset: true, sessionKey: p.sessionKey, sessionId: entry.sessionId };
+        const entry = await resetSession(gw, agentId, sessionKey);
+        return { ok: true, reset: true, sessionKey, sessionId: entry.sessionId };
       }
       const images = attachmentsToImages(p.attachments);
       if (!text && images.length === 0) throw new GatewayError(ErrorCodes.INVALID_REQUEST, "message or attachment required");
@@ -45,22 +45,25 @@ export const chatMethods: MethodDef[] = [
       const cached = rt.dedupe.get(key);
       if (cached) {
         if (!cached.result) return { runId: cached.runId, status: "in_flight" };
-        if (cached.result.status === "ok") return { runId: cached.runId, status: "ok" };
-        throw new GatewayError(ErrorCodes.UNAVAILABLE, cached.result.error?.message ?? `run ${cached.result.status}`);
+        // An aborted run ended; only a failed one answers with its error.
+        if (cached.result.status !== "error") return { runId: cached.runId, status: "ok" };
+        throw new GatewayError(ErrorCodes.UNAVAILABLE, cached.result.error?.message ?? "LLM request failed.");
       }
+      if (liveRunFor(gw, p.idempotencyKey, key)) return { runId: p.idempotencyKey, status: "in_flight" };
       const handle = rt.engine.start({
         runId: p.idempotencyKey,
+        dedupeKey: key,
         agentId,
-        sessionKey: p.sessionKey,
+        sessionKey,
         message: p.message,
         images,
         ...(p.timeoutMs ? { timeoutMs: p.timeoutMs } : {}),
       });
       const acceptedAt = Date.now();
       rt.dedupe.set(key, { runId: handle.runId, handle, acceptedAt });
-      rt.toolEventRecipients.addCaller(ctx.caller, p.sessionKey);
+      rt.toolEventRecipients.addCaller(ctx.caller, sessionKey);
       void handle.done.then((result) => rt.dedupe.set(key, { runId: handle.runId, result, acceptedAt }));
-      rt.sessionsChanged(p.sessionKey, "send", { runId: handle.runId });
+      rt.sessionsChanged(sessionKey, "send", { runId: handle.runId });
       return { runId: handle.runId, status: "started" };
     },
   }),
@@ -69,10 +72,10 @@ export const chatMethods: MethodDef[] = [
     params: ChatHistoryParamsSchema,
     async handler(ctx, p) {
       const gw = ctx.gateway;
-      const agentId = agentForSessionKey(gw, p.sessionKey);
-      const entry = await gw.agents.sessions.get(agentId, p.sessionKey);
+      const { agentId, sessionKey } = resolveSessionKey(gw, p.sessionKey);
+      const entry = await gw.agents.sessions.get(agentId, sessionKey);
       if (!entry) return { sessionKey: p.sessionKey, messages: [] };
-      const entries = await gw.agents.sessions.readTranscript(agentId, p.sessionKey, { limit: p.limit ?? 200 });
+      const entries = await gw.agents.sessions.readTranscript(agentId, sessionKey, { limit: p.limit ?? 200 });
       const messages: TranscriptMessage[] = [];
       let bytes = 0;
       for (let i = entries.length - 1; i >= 0; i--) {
@@ -94,13 +97,14 @@ export const chatMethods: MethodDef[] = [
     params: ChatAbortParamsSchema,
     handler(ctx, p) {
       const engine = ctx.gateway.agents.engine;
+      const { sessionKey } = resolveSessionKey(ctx.gateway, p.sessionKey);
       if (p.runId) {
         const run = engine.get(p.runId);
-        if (run && run.sessionKey !== p.sessionKey) throw new GatewayError(ErrorCodes.INVALID_REQUEST, "runId does not match sessionKey");
+        if (run && run.sessionKey !== sessionKey) throw new GatewayError(ErrorCodes.INVALID_REQUEST, "runId does not match sessionKey");
         const aborted = run?.abort("rpc") ?? false;
         return { ok: true, aborted, runIds: aborted ? [p.runId] : [] };
       }
-      const runIds = engine.abortSession(p.sessionKey, "rpc");
+      const runIds = engine.abortSession(sessionKey, "rpc");
       return { ok: true, aborted: runIds.length > 0, runIds };
     },
   }),
@@ -109,11 +113,11 @@ export const chatMethods: MethodDef[] = [
     params: ChatInjectParamsSchema,
     async handler(ctx, p) {
       const gw = ctx.gateway;
-      const agentId = agentForSessionKey(gw, p.sessionKey);
-      await gw.agents.sessions.resolve(agentId, p.sessionKey);
+      const { agentId, sessionKey } = resolveSessionKey(gw, p.sessionKey);
+      await gw.agents.sessions.resolve(agentId, sessionKey);
       const msg = { role: "assistant", content: [{ type: "text", text: p.message }], timestamp: Date.now(), stopReason: "stop", ...(p.label ? { label: p.label } : {}) };
-      const [entry] = await gw.agents.sessions.append(agentId, p.sessionKey, [msg as unknown as TranscriptMessage]);
-      gw.agents.sessionsChanged(p.sessionKey, "inject");
+      const [entry] = await gw.agents.sessions.append(agentId, sessionKey, [msg as unknown as TranscriptMessage]);
+      gw.agents.sessionsChanged(sessionKey, "inject");
       return { ok: true, messageId: (entry as { id?: string } | undefined)?.id };
     },
   }),

@@ -15,7 +15,7 @@ import type { TranscriptEntry } from "../../agents/sessions/store.js";
 import { messageText } from "../../agents/sessions/convert.js";
 import type { GatewayServices } from "../services.js";
 import { sessionKind, sessionRowView } from "../session-events.js";
-import { agentForSessionKey, resetSession } from "./agent-support.js";
+import { resetSession, resolveSessionKey } from "./agent-support.js";
 import { defineMethod, type MethodDef } from "./registry.js";
 
 function textOf(entry: TranscriptEntry): string {
@@ -23,10 +23,10 @@ function textOf(entry: TranscriptEntry): string {
 }
 
 async function requireSession(gw: GatewayServices, key: string) {
-  const agentId = agentForSessionKey(gw, key);
-  const entry = await gw.agents.sessions.get(agentId, key);
+  const { agentId, sessionKey } = resolveSessionKey(gw, key);
+  const entry = await gw.agents.sessions.get(agentId, sessionKey);
   if (!entry) throw new GatewayError(ErrorCodes.INVALID_REQUEST, `session not found: ${key}`);
-  return { agentId, entry };
+  return { agentId, sessionKey, entry };
 }
 
 function defaultModel(gw: GatewayServices) {
@@ -94,9 +94,9 @@ export const sessionsMethods: MethodDef[] = [
       const maxChars = p.maxChars ?? 240;
       const previews = await Promise.all(
         p.keys.map(async (key) => {
-          const agentId = agentForSessionKey(gw, key);
-          if (!(await gw.agents.sessions.get(agentId, key))) return { key, status: "missing", items: [] };
-          const entries = await gw.agents.sessions.readTranscript(agentId, key, { limit });
+          const { agentId, sessionKey } = resolveSessionKey(gw, key);
+          if (!(await gw.agents.sessions.get(agentId, sessionKey))) return { key, status: "missing", items: [] };
+          const entries = await gw.agents.sessions.readTranscript(agentId, sessionKey, { limit });
           const items = entries
             .filter((e) => e.type === "message")
             .map((e) => ({ role: (e as { message: { role: string } }).message.role, text: textOf(e).slice(0, maxChars) }));
@@ -111,11 +111,11 @@ export const sessionsMethods: MethodDef[] = [
     params: SessionsPatchParamsSchema,
     async handler(ctx, p) {
       const gw = ctx.gateway;
-      const { agentId } = await requireSession(gw, p.key);
-      const { key, ...fields } = p;
-      const entry = await gw.agents.sessions.patch(agentId, key, fields as Record<string, unknown>);
-      gw.agents.sessionsChanged(key, "patch");
-      return { ok: true, key, entry };
+      const { agentId, sessionKey } = await requireSession(gw, p.key);
+      const { key: _key, ...fields } = p;
+      const entry = await gw.agents.sessions.patch(agentId, sessionKey, fields as Record<string, unknown>);
+      gw.agents.sessionsChanged(sessionKey, "patch");
+      return { ok: true, key: sessionKey, entry };
     },
   }),
   defineMethod({
@@ -123,8 +123,9 @@ export const sessionsMethods: MethodDef[] = [
     params: SessionKeyParamsSchema,
     async handler(ctx, p) {
       const gw = ctx.gateway;
-      const entry = await resetSession(gw, agentForSessionKey(gw, p.key), p.key);
-      return { ok: true, key: p.key, entry };
+      const { agentId, sessionKey } = resolveSessionKey(gw, p.key);
+      const entry = await resetSession(gw, agentId, sessionKey);
+      return { ok: true, key: sessionKey, entry };
     },
   }),
   defineMethod({
@@ -132,11 +133,11 @@ export const sessionsMethods: MethodDef[] = [
     params: SessionsDeleteParamsSchema,
     async handler(ctx, p) {
       const gw = ctx.gateway;
-      const { agentId } = await requireSession(gw, p.key);
-      gw.agents.engine.abortSession(p.key, "stop");
-      await gw.agents.sessions.delete(agentId, p.key, { deleteTranscript: p.deleteTranscript === true });
-      gw.agents.sessionsChanged(p.key, "delete");
-      return { ok: true, key: p.key, deleted: true };
+      const { agentId, sessionKey } = await requireSession(gw, p.key);
+      // Once the session's runs have ended: their last writes go to the transcript being let go.
+      await gw.agents.engine.afterSessionRuns(sessionKey, "stop", () => gw.agents.sessions.delete(agentId, sessionKey, { deleteTranscript: p.deleteTranscript === true }));
+      gw.agents.sessionsChanged(sessionKey, "delete");
+      return { ok: true, key: sessionKey, deleted: true };
     },
   }),
   defineMethod({
@@ -144,7 +145,7 @@ export const sessionsMethods: MethodDef[] = [
     params: SessionKeyParamsSchema,
     async handler(ctx, p) {
       const gw = ctx.gateway;
-      const { agentId } = await requireSession(gw, p.key);
+      const { agentId, sessionKey } = await requireSession(gw, p.key);
       const agent = gw.agents.engine.agent(agentId);
       const ref = agent?.models[0];
       if (!ref) throw new GatewayError(ErrorCodes.UNAVAILABLE, `no model configured for agent "${agentId}"`);
@@ -153,7 +154,7 @@ export const sessionsMethods: MethodDef[] = [
       const { compactHistory } = await import("../../agents/engine/compaction.js");
       const result = await compactHistory({
         agentId,
-        sessionKey: p.key,
+        sessionKey,
         sessions: gw.agents.sessions,
         model,
         signal: ctx.signal,
@@ -161,8 +162,8 @@ export const sessionsMethods: MethodDef[] = [
         keepLastTokens: 1,
         log: gw.logger.child("agents"),
       });
-      if (result.compacted) gw.agents.sessionsChanged(p.key, "compact");
-      return { ok: true, key: p.key, ...result };
+      if (result.compacted) gw.agents.sessionsChanged(sessionKey, "compact");
+      return { ok: true, key: sessionKey, ...result };
     },
   }),
   defineMethod({
