@@ -24,7 +24,7 @@
 // gateway under `node --cpu-prof` and the top functions and modules by CPU time are printed (a
 // diagnostic; not in the JSON figures); --keep keeps the .cpuprofile.
 //   node bench/openai.mjs [--minutes 10 | --quick] [--connections 50] [--models-seconds 3]
-//                         [--seconds 2.5] [--pairs 2] [--chat-warmup 3] [--n 300] [--n-stream 200] [--profile]
+//                         [--seconds 2.5] [--pairs 2] [--chat-warmup 3] [--cli <build dir>] [--n 300] [--n-stream 200] [--profile]
 //                         [--top 20] [--keep] [--skip-rss]
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -63,6 +63,9 @@ const MODELS_SECONDS = opt("--models-seconds", 3, 60);
 const CHAT_SECONDS = opt("--seconds", 2.5, 60);
 const PAIRS = Math.round(opt("--pairs", 2, 10));
 const CHAT_WARMUP_S = opt("--chat-warmup", 3, 60);
+// --cli <dir>: run the gateway of another build (a copy of its bin/ and dist/), for A/Bs.
+const cliIdx = args.indexOf("--cli");
+const GATEWAY_CLI = cliIdx >= 0 ? { cli: path.join(path.resolve(String(args[cliIdx + 1] ?? "")), "bin", "openclaw.mjs") } : {};
 const N = Math.round(opt("--n", 300, 100_000));
 const N_STREAM = Math.round(opt("--n-stream", 200, 100_000));
 const PROFILE = args.includes("--profile");
@@ -380,7 +383,7 @@ await runBench("openai", async () => {
   const t0 = now();
   const provider = await startProvider();
   const config = gatewayConfig(provider.url);
-  const A = await startGateway("openai", { config });
+  const A = await startGateway("openai", { config, ...GATEWAY_CLI });
   const gwPids = { gateway: A.pid, provider: provider.pid };
   const ts = targets(A.port, provider.port);
   const { modelsBytes } = await sanity(A.port, provider);
@@ -450,7 +453,7 @@ await runBench("openai", async () => {
   // 4. RSS under load, fresh gateway.
   let rss;
   if (!SKIP_RSS) {
-    const B = await startGateway("openai-rss", { config });
+    const B = await startGateway("openai-rss", { config, ...GATEWAY_CLI });
     try {
       await chatOnce(targets(B.port, provider.port).gateway);
       const idle = readRss(B.pid);
@@ -633,7 +636,7 @@ function dirBytes(dir) {
 /** 1, 2 (concurrent) and 2 (one at a time) against a gateway under `node --cpu-prof`. */
 async function profileRun(config, provider) {
   const profDir = makeTempDir("openai-prof");
-  const C = await startGateway("openai-prof", { config, nodeArgs: ["--cpu-prof", "--cpu-prof-dir", profDir] });
+  const C = await startGateway("openai-prof", { config, nodeArgs: ["--cpu-prof", "--cpu-prof-dir", profDir], ...GATEWAY_CLI });
   const monoUs = () => Number(process.hrtime.bigint() / 1000n);
   const windows = {};
   try {
