@@ -46,8 +46,8 @@ afterEach(() => {
 const lastModelRequest = () => h.fake.requests.filter((r) => r.api === "chat").at(-1)!;
 const sentMessages = () => (lastModelRequest().body.messages as any[]).filter((m) => m.role !== "system");
 const textOf = (m: any): string => (typeof m.content === "string" ? m.content : (m.content ?? []).map((p: any) => p.text ?? "").join(""));
-const post = (body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${base}/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${TEST_TOKEN}`, "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+const post = (body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal) =>
+  fetch(`${base}/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${TEST_TOKEN}`, "content-type": "application/json", ...headers }, body: JSON.stringify(body), ...(signal ? { signal } : {}) });
 
 const json = (r: Response): Promise<any> => r.json();
 
@@ -244,6 +244,17 @@ describe("image URLs", () => {
     expect(images.hits.get("/cat.png")).toBe(catHits);
     expect(await ask("file:///etc/passwd")).toMatchObject({ param: "messages[0].content[1].image_url" });
     expect(h.fake.requestCount).toBe(before);
+  });
+
+  it("stops fetching when the client goes away (not 10 s later)", async () => {
+    const controller = new AbortController();
+    const body = { model: "openclaw", messages: [{ role: "user", content: [{ type: "text", text: "x" }, { type: "image_url", image_url: { url: `${images.url}/hang` } }] }] };
+    const sent = post(body, {}, controller.signal).catch(() => undefined);
+    await until(() => (images.hits.get("/hang") ?? 0) > 0);
+    const closedBefore = images.hangsClosed;
+    controller.abort();
+    await sent;
+    await until(() => images.hangsClosed > closedBefore, 2000);
   });
 });
 

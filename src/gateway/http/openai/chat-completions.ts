@@ -15,7 +15,7 @@ import { requireEndpoint } from "./enablement.js";
 import { sendOpenAiError } from "./errors.js";
 import { OpenAiRequestError } from "./messages.js";
 import { RoutingError } from "./routing.js";
-import { finishReason, runFailure, startClientRun, startFailure, usageOf, type RunFailure } from "./run-stream.js";
+import { clientGone, finishReason, runFailure, startClientRun, startFailure, usageOf, type RunFailure } from "./run-stream.js";
 
 const BODY_TIMEOUT_MS = 30_000;
 const BODY_ERROR_CODES: Record<HttpBodyError["status"], string> = { 400: "invalid_json", 408: "request_timeout", 413: "request_too_large" };
@@ -82,7 +82,7 @@ export function chatCompletionsStage(gw: GatewayServices): HttpStage {
       if (!read.ok) return true;
       let plan: ChatPlan;
       try {
-        plan = await planChat(gw, req, read.body);
+        plan = await planChat(gw, req, read.body, clientGone(res));
       } catch (err) {
         if (!(err instanceof OpenAiRequestError || err instanceof RoutingError)) throw err;
         sendOpenAiError(res, err.status, err.message, { type: "invalid_request_error", code: err.code, param: err.param });

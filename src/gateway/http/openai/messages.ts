@@ -4,7 +4,7 @@
 // is a 400 with a param.
 import type { ChatMessage, ContentBlock, ToolCall, ToolChoice, ToolSpec } from "../../../agents/types.js";
 import { OpenAiRequestError } from "./errors.js";
-import { base64Bytes, checkInputUrl, IMAGE_MIMES, inputErrors, parseBase64DataUrl, urlInputPolicy, type UrlInputPolicy } from "./url-inputs.js";
+import { base64Bytes, checkInputUrl, IMAGE_MIMES, inputErrors, linkedController, parseBase64DataUrl, urlInputPolicy, type UrlInputPolicy } from "./url-inputs.js";
 
 export { OpenAiRequestError };
 
@@ -29,7 +29,7 @@ export interface Conversation {
   system?: string;
   messages: ChatMessage[];
   /** Present when image parts are URLs: fetches them into their blocks (400 on any failure). */
-  fetchImages?: () => Promise<void>;
+  fetchImages?: (signal?: AbortSignal) => Promise<void>;
 }
 
 type Obj = Record<string, unknown>;
@@ -72,12 +72,15 @@ export class ImageBudget {
     return this.#remote.length > 0;
   }
 
-  /** Fetches the URL images into their blocks, together; the first failure cancels the rest. */
-  async fetchRemote(): Promise<void> {
+  /**
+   * Fetches the URL images into their blocks, together; the first failure cancels the rest, and
+   * so does `signal` (the client went away).
+   */
+  async fetchRemote(signal?: AbortSignal): Promise<void> {
     if (!this.hasRemote) return;
     const { fetchImage } = await import("./input-fetch.js");
     const room = this.limits.maxTotalBytes - this.#bytes;
-    const cancel = new AbortController();
+    const cancel = linkedController(signal);
     const fetched = await Promise.all(
       this.#remote.map(async ({ url, param }) => {
         try {
@@ -224,7 +227,7 @@ export function mapChatMessages(input: unknown, limits: ImageLimits = DEFAULT_IM
         throw new OpenAiRequestError(`Invalid role '${m.role}'.`, `${at}.role`);
     }
   });
-  return { ...(system.length ? { system: system.join("\n\n") } : {}), messages, ...(images.hasRemote ? { fetchImages: () => images.fetchRemote() } : {}) };
+  return { ...(system.length ? { system: system.join("\n\n") } : {}), messages, ...(images.hasRemote ? { fetchImages: (signal?: AbortSignal) => images.fetchRemote(signal) } : {}) };
 }
 
 function hasContent(m: ChatMessage): boolean {

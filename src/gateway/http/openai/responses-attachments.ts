@@ -6,7 +6,7 @@
 import type { ImagePart } from "../../../agents/sessions/types.js";
 import { OpenAiRequestError } from "./errors.js";
 import type { PendingFile } from "./input-files.js";
-import { base64Bytes, checkInputUrl, FILE_MIMES, IMAGE_MIMES, inputErrors, parseBase64DataUrl, urlInputPolicy, type FilePolicy, type UrlInputConfig, type UrlInputPolicy } from "./url-inputs.js";
+import { base64Bytes, checkInputUrl, FILE_MIMES, IMAGE_MIMES, inputErrors, linkedController, parseBase64DataUrl, urlInputPolicy, type FilePolicy, type UrlInputConfig, type UrlInputPolicy } from "./url-inputs.js";
 
 export interface AttachmentLimits {
   /** Image and file parts given by URL, per request. */
@@ -102,10 +102,11 @@ export class Attachments {
   }
 
   /** Fetches the URL images into their parts and reads the files; returns the files' blocks. */
-  async resolve(): Promise<string[]> {
+  async resolve(signal?: AbortSignal): Promise<string[]> {
     if (this.#remoteImages.length === 0 && this.files.length === 0) return [];
-    // The first failure cancels the other fetches: the request is a 400 either way.
-    const cancel = new AbortController();
+    // The first failure cancels the other fetches (the request is a 400 either way), and so does
+    // `signal` (the client went away).
+    const cancel = linkedController(signal);
     const failFast = <T>(work: Promise<T>) =>
       work.catch((err: unknown) => {
         cancel.abort();

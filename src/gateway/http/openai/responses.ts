@@ -30,7 +30,7 @@ import { resolveRoute, RoutingError, type Route } from "./routing.js";
 
 /** The sessions stateless requests and their branches get (see responses-session.ts). */
 const STORED_ONLY_KEY = /^agent:[^:]+:openresponses:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-import { startClientRun, startFailure } from "./run-stream.js";
+import { clientGone, startClientRun, startFailure } from "./run-stream.js";
 
 export const RESPONSES_PATH = "/v1/responses";
 export const DEFAULT_RESPONSES_MAX_BODY_BYTES = 20 * 1024 * 1024;
@@ -142,7 +142,7 @@ export function responsesStage(gw: GatewayServices, opts: { storedResponses?: nu
       throw new RequestError(400, "`input` has no user message or function_call_output.", "input", "missing_user_message");
     }
     // Files go to the system prompt, not the turns: they are not stored with the session.
-    const files = await mapped.attachments.resolve();
+    const files = await mapped.attachments.resolve(clientGone(res));
     const meta: ResponseMeta = { id: `resp_${randomUUID()}`, createdAt: Math.floor(Date.now() / 1000), request };
     const extraSystemPrompt = [request.instructions, ...mapped.system, ...files].filter(Boolean).join("\n\n");
     const run: RunRequest = {

@@ -79,6 +79,15 @@ export function usageOf(result: RunResult): { input: number; output: number; tot
   return { input, output, total: input + output };
 }
 
+/** Aborts when the client closes the connection before the response has been sent. */
+export function clientGone(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) controller.abort(new Error("client disconnected"));
+  });
+  return controller.signal;
+}
+
 export interface ClientRun {
   handle: RunHandle;
   done: Promise<RunResult>;

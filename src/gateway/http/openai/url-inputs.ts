@@ -122,3 +122,11 @@ export function checkInputUrl(raw: string, policy: UrlInputPolicy, param: string
   if (!hostAllowed(policy, host)) throw inputErrors.hostNotAllowed(policy, host, param);
   return url;
 }
+
+/** A controller that also aborts when `signal` does (a fetch batch that a client going away cancels). */
+export function linkedController(signal?: AbortSignal): AbortController {
+  const controller = new AbortController();
+  if (signal?.aborted) controller.abort(signal.reason);
+  else signal?.addEventListener("abort", () => controller.abort(signal.reason), { once: true });
+  return controller;
+}
