@@ -32,6 +32,10 @@ describe("chat.send", () => {
     const history = await p.request("chat.history", { sessionKey: MAIN });
     expect(history.payload.messages.map((m: any) => m.role)).toEqual(["user", "assistant"]);
     expect(history.payload.messages[1].content[0].text).toBe("Hello there, friend.");
+    // How the run went stays on the session's row (spec 3.4), also once nothing runs.
+    const row = (await p.request("sessions.list", {})).payload.sessions.find((s: any) => s.key === MAIN);
+    expect(row).toMatchObject({ status: "done", abortedLastRun: false, startedAt: expect.any(Number), endedAt: expect.any(Number) });
+    expect(row.runtimeMs).toBe(row.endedAt - row.startedAt);
     p.close();
   });
 
@@ -62,6 +66,7 @@ describe("chat.send", () => {
     expect(partial.length).toBeLessThan("one two three four five six seven eight".length);
     const history = await p.request("chat.history", { sessionKey: MAIN });
     expect(history.payload.messages.at(-1).content[0].text).toBe(partial);
+    expect((await p.request("sessions.list", {})).payload.sessions.find((s: any) => s.key === MAIN)).toMatchObject({ status: "killed", abortedLastRun: true });
     // An abort is an ending, not an error: a retry gets the cached ok.
     expect((await p.request("chat.send", { sessionKey: MAIN, message: "count", idempotencyKey: "ab-1" })).payload).toEqual({ runId: "ab-1", status: "ok" });
     p.close();
@@ -220,6 +225,7 @@ describe("fallbacks", () => {
     await p.request("chat.send", { sessionKey: MAIN, message: "hi", idempotencyKey: "r429" });
     const err = await p.next((f) => f.event === "chat" && f.payload.state === "error", 20_000);
     expect(err.payload.errorKind).toBe("rate_limit");
+    expect((await p.request("sessions.list", {})).payload.sessions.find((s: any) => s.key === MAIN)).toMatchObject({ status: "failed" });
     p.close();
   });
 

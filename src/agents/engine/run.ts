@@ -86,6 +86,11 @@ function assistantEntry(text: string, calls: ToolCall[], model: ResolvedModel | 
   return msg as unknown as TranscriptMessage;
 }
 
+/** How the session's last run went, kept in its index entry (spec 3.4's row fields) so it outlives the run. */
+function runFields(status: "done" | "failed" | "killed" | "timeout", startedAt: number, endedAt: number) {
+  return { status, startedAt, endedAt, runtimeMs: Math.max(0, endedAt - startedAt) };
+}
+
 /** Where a run's turns go: the session's transcript, or nowhere for caller-supplied context. */
 interface Transcript {
   sessionId: string;
@@ -238,13 +243,15 @@ export async function executeRun(input: RunInput, deps: RunDeps): Promise<RunRes
       if (deps.signal.aborted) throw deps.signal.reason ?? new Error("aborted");
       if (step > MAX_TOOL_STEPS) break;
     }
+    const endedAt = Date.now();
     await transcript.patch({
       ...(model ? { model: model.model, modelProvider: model.provider, contextTokens: model.contextWindow } : {}),
       ...(usage ? { inputTokens: usage.input, outputTokens: usage.output, totalTokens: usage.input + usage.output } : {}),
       ...(input.channel ? { channel: input.channel } : {}),
+      ...runFields("done", startedAt, endedAt),
       abortedLastRun: false,
     });
-    deps.emit({ type: "end", text, stopReason, endedAt: Date.now() });
+    deps.emit({ type: "end", text, stopReason, endedAt });
     return finish({ status: "ok", stopReason });
   } catch (err) {
     // Whatever the run's outcome, its user turn is synced (or has failed to be) before it is told.
@@ -255,14 +262,17 @@ export async function executeRun(input: RunInput, deps: RunDeps): Promise<RunRes
     }
     if (deps.signal.aborted) {
       const reason = deps.abortReason();
-      await transcript.patch({ abortedLastRun: true }).catch(() => {});
-      deps.emit({ type: "aborted", reason, text, endedAt: Date.now() });
+      const endedAt = Date.now();
+      await transcript.patch({ ...runFields(reason === "timeout" ? "timeout" : "killed", startedAt, endedAt), abortedLastRun: true }).catch(() => {});
+      deps.emit({ type: "aborted", reason, text, endedAt });
       return finish({ status: "aborted", abortReason: reason, stopReason: "stop" });
     }
     const kind = errorKind(err);
     const message = err instanceof Error ? err.message : String(err);
     deps.log.warn(`run failed run=${input.runId} session=${sessionKey}: ${message}`);
-    deps.emit({ type: "error", message, kind, text, endedAt: Date.now() });
+    const endedAt = Date.now();
+    await transcript.patch(runFields(kind === "timeout" ? "timeout" : "failed", startedAt, endedAt)).catch(() => {});
+    deps.emit({ type: "error", message, kind, text, endedAt });
     const result = finish({ status: "error", error: { kind, message } });
     if (err instanceof ProviderError) result.error!.providerStatus = err.status;
     return result;

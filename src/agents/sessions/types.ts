@@ -22,7 +22,12 @@ export interface SessionIndexEntry {
   outputTokens?: number;
   totalTokens?: number;
   contextTokens?: number;
+  /** How the last run ended (`running` only as sessions.list shows a live one). */
   status?: "running" | "done" | "failed" | "killed" | "timeout";
+  /** The last run's start and end (epoch ms) and its length. */
+  startedAt?: number;
+  endedAt?: number;
+  runtimeMs?: number;
   abortedLastRun?: boolean;
   /** Transcript path written by the reference; honoured only when it lies in the sessions dir. */
   sessionFile?: string;
