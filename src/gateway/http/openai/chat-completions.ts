@@ -82,7 +82,7 @@ export function chatCompletionsStage(gw: GatewayServices): HttpStage {
       if (!read.ok) return true;
       let plan: ChatPlan;
       try {
-        plan = await planChat(gw, req, read.body, clientGone(res));
+        plan = await planChat(gw, req, read.body, () => clientGone(res));
       } catch (err) {
         if (!(err instanceof OpenAiRequestError || err instanceof RoutingError)) throw err;
         sendOpenAiError(res, err.status, err.message, { type: "invalid_request_error", code: err.code, param: err.param });

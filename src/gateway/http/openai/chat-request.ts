@@ -65,7 +65,7 @@ function maxTokens(body: Obj): number | undefined {
  * clients send them by default and must not get a 400 for it (users-and-clients 3.5 item 5).
  * Image URLs are fetched here, before any run starts. Throws OpenAiRequestError or RoutingError.
  */
-export async function planChat(gw: GatewayServices, req: IncomingMessage, body: unknown, signal?: AbortSignal): Promise<ChatPlan> {
+export async function planChat(gw: GatewayServices, req: IncomingMessage, body: unknown, clientGone?: () => AbortSignal): Promise<ChatPlan> {
   if (!isObj(body)) throw new OpenAiRequestError("The request body must be a JSON object.");
   if (body.messages === undefined) throw new OpenAiRequestError("Missing required parameter: `messages`.", "messages", "missing_required_parameter");
   if (body.n !== undefined && body.n !== null && body.n !== 1) throw new OpenAiRequestError("Only `n: 1` is supported.", "n");
@@ -82,8 +82,9 @@ export async function planChat(gw: GatewayServices, req: IncomingMessage, body: 
   const id = `chatcmpl_${randomUUID()}`;
   const turn = currentTurn(conversation.messages);
   const limit = maxTokens(body);
-  // Last: nothing is fetched for a request that fails a check of its own.
-  await conversation.fetchImages?.(signal);
+  // Last: nothing is fetched for a request that fails a check of its own. The client-gone signal
+  // is made only when there is something to fetch (not on every completion's hot path).
+  await conversation.fetchImages?.(clientGone?.());
   const request: RunRequest = {
     runId: id,
     agentId: route.agentId,

@@ -268,6 +268,12 @@ export function currentTurn(messages: readonly ChatMessage[]): { message: string
 
 const TOOL_NAME_RE = /^[a-zA-Z0-9_-]{1,64}$/;
 
+/** The function a `tool_choice` names, in the chat (`{function:{name}}`) or the responses / legacy (`{name}`) shape. */
+function choiceName(toolChoice: unknown): string | undefined {
+  const name = isObj(toolChoice) ? (isObj(toolChoice.function) ? toolChoice.function.name : toolChoice.name) : undefined;
+  return typeof name === "string" ? name : undefined;
+}
+
 /**
  * The caller's `tool_choice` (chat: "auto" | "none" | "required" | {type:"function",
  * function:{name}}; responses: {type:"function", name}; legacy `function_call`: {name}) as what
@@ -277,8 +283,8 @@ const TOOL_NAME_RE = /^[a-zA-Z0-9_-]{1,64}$/;
 export function mapToolChoice(toolChoice: unknown, tools: readonly ToolSpec[] | undefined, param = "tool_choice"): ToolChoice | undefined {
   if (toolChoice === undefined || toolChoice === null || toolChoice === "auto" || toolChoice === "none" || !tools?.length) return undefined;
   if (toolChoice === "required") return "required";
-  const name = isObj(toolChoice) ? (isObj(toolChoice.function) ? toolChoice.function.name : toolChoice.name) : undefined;
-  if (typeof name !== "string") throw new OpenAiRequestError("`tool_choice` must be \"auto\", \"none\", \"required\" or a function.", param);
+  const name = choiceName(toolChoice);
+  if (name === undefined) throw new OpenAiRequestError("`tool_choice` must be \"auto\", \"none\", \"required\" or a function.", param);
   if (!tools.some((t) => t.name === name)) throw new OpenAiRequestError(`tool_choice names an unknown function '${name}'.`, param);
   return { name };
 }
@@ -302,8 +308,8 @@ export function mapClientTools(tools: unknown, toolChoice: unknown, param = "too
     return { name: fn.name, description: typeof fn.description === "string" ? fn.description : "", parameters };
   });
   if (toolChoice === "none" || specs.length === 0) return undefined;
-  const chosen = isObj(toolChoice) ? (isObj(toolChoice.function) ? toolChoice.function.name : toolChoice.name) : undefined;
-  if (typeof chosen === "string") {
+  const chosen = choiceName(toolChoice);
+  if (chosen !== undefined) {
     const only = specs.filter((s) => s.name === chosen);
     if (only.length === 0) throw new OpenAiRequestError(`tool_choice names an unknown function '${chosen}'.`, "tool_choice");
     return only;

@@ -27,10 +27,10 @@ import { buildOutput, responseResource, runOutcome, type ResponseMeta } from "./
 import { ConversationGoneError, openConversation, recordExchange, type Conversation } from "./responses-session.js";
 import { ResponseEventWriter } from "./responses-stream.js";
 import { resolveRoute, RoutingError, type Route } from "./routing.js";
-
-/** The sessions stateless requests and their branches get (see responses-session.ts). */
-const STORED_ONLY_KEY = /^agent:[^:]+:openresponses:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 import { clientGone, startClientRun, startFailure } from "./run-stream.js";
+
+/** The sessions stateless requests and their branches get (routing.ts, responses-session.ts). */
+const STORED_ONLY_KEY = /^agent:[^:]+:openresponses:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const RESPONSES_PATH = "/v1/responses";
 export const DEFAULT_RESPONSES_MAX_BODY_BYTES = 20 * 1024 * 1024;
@@ -57,8 +57,10 @@ interface Finished {
   reply: () => void;
 }
 
-/** The /v1/responses stage; one response store and one per-session queue per gateway start. */
-/** `storedResponses`: how many response ids stay continuable (default 10,000; tests lower it). */
+/**
+ * The /v1/responses stage; one response store and one per-session queue per gateway start.
+ * `storedResponses`: how many response ids stay continuable (default 10,000; tests lower it).
+ */
 export function responsesStage(gw: GatewayServices, opts: { storedResponses?: number } = {}): HttpStage {
   const log = () => gw.logger.child("openresponses");
   const store = new ResponseStore({

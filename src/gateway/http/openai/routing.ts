@@ -73,7 +73,7 @@ export function resolveRoute(gw: GatewayServices, req: IncomingMessage, input: R
   } else {
     if (typeof input.model !== "string" || !input.model.trim()) throw new RoutingError(400, "Missing `model`. Use `openclaw` or `openclaw/<agentId>`.", "missing_model", "model");
     agentId = agentIdFromModel(input.model, defaultAgentId);
-    if (!agentId) // model_not_found: what LobeChat's connectivity check (a stock model name) must see.
+    // model_not_found: what LobeChat's connectivity check (a stock model name) must see.
     if (!agentId) throw new RoutingError(400, "Invalid `model`. Use `openclaw` or `openclaw/<agentId>`.", "model_not_found", "model");
   }
   const agent = gw.agents.engine.agent(agentId);
